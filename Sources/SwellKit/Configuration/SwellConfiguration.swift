@@ -1,0 +1,52 @@
+/// Every setting the engine runs with, already validated.
+///
+/// The command line builds one; tests build their own. Settings that later parts of the
+/// engine (watching, batching) consume are carried here already so that the CLI contract
+/// is stable.
+public struct SwellConfiguration: Sendable {
+    /// The folder being served, as an absolute path.
+    public var root: String
+    /// Bind address; loopback unless the user shares on the LAN.
+    public var host: String = "127.0.0.1"
+    /// Port to bind; `0` lets the kernel pick one.
+    public var port: Int = 5000
+    /// Whether the user named the port. A busy named port is an error; a busy default port
+    /// moves on to the next free one.
+    public var portIsExplicit: Bool = false
+    /// How many ports after a busy default port are tried.
+    public var portSearchLimit: Int = 10
+    /// Live reload on (`false` for `--no-reload`: a plain static server).
+    public var liveReload: Bool = true
+    /// Quiet period that coalesces a burst of changes, in milliseconds.
+    public var waitMilliseconds: Int = 50
+    /// Extra ignore patterns (`--ignore`).
+    public var ignorePatterns: [String] = []
+    /// Extra folders to watch (`--watch`).
+    public var extraWatchPaths: [String] = []
+    /// Polling interval in milliseconds when the polling watcher is chosen (`--poll`).
+    public var pollMilliseconds: Int?
+    /// Answer unknown extension-less HTML navigations with `/index.html`.
+    public var spa: Bool = false
+    /// Add `Access-Control-Allow-Origin: *` to static responses.
+    public var cors: Bool = false
+    /// Extra Host names accepted when bound to loopback.
+    public var allowedHosts: [String] = []
+    /// Seconds between `/stream` ticks; `nil` disables the endpoint.
+    public var streamInterval: Duration? = .seconds(1)
+    /// Version string reported by the server.
+    public var version: String = SwellVersion.current
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// Whether the bind address is a loopback address, which turns on the DNS-rebinding Host check.
+    public var isLoopbackBind: Bool {
+        HostAddress.isLoopback(host)
+    }
+}
+
+/// The version of Swell.
+public enum SwellVersion {
+    public static let current = "0.1.0"
+}

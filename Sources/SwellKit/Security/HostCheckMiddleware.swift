@@ -1,0 +1,40 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Refuses requests whose `Host` is not a loopback name while Swell is bound to loopback.
+///
+/// DNS rebinding lets any web page point a host name it controls at 127.0.0.1 and then read
+/// the answers as same-origin. Such a request still carries the attacker's name in `Host`,
+/// so only `localhost`, `*.localhost`, `127.0.0.1`, `[::1]` and the user's `--allow-host`
+/// names get through. A request without `Host` (HTTP/1.0 tools) cannot come from a browser
+/// and is let through.
+public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
+    private let allowed: Set<String>
+
+    public init(allowedHosts: [String]) {
+        allowed = Set(["localhost", "127.0.0.1", "[::1]"] + allowedHosts.map { $0.lowercased() })
+    }
+
+    /// Whether a `Host` header value is acceptable.
+    public func accepts(hostHeader: String?) -> Bool {
+        guard let hostHeader else { return true }
+        let name = HostAddress.name(fromHostHeader: hostHeader)
+        return allowed.contains(name) || name.hasSuffix(".localhost")
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let host = request.head.authority
+        guard accepts(hostHeader: host) else {
+            let name = HostAddress.name(fromHostHeader: host ?? "")
+            let message = "403 Forbidden: Host \"\(name)\" is not allowed while Swell listens on loopback "
+                + "(DNS-rebinding protection). If you trust this name, restart with --allow-host \(name)\n"
+            return Response(
+                status: .forbidden,
+                headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache", HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: message))
+            )
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,148 @@
+import CSwellShims
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A descriptor of ROOT, and the only way the server opens anything under it.
+///
+/// Every open goes through `openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)` relative to
+/// this descriptor, and the response is then served from the descriptor that open returned:
+/// there is no window between a containment check and the open for a swapped symlink to
+/// slip through. A symlink whose target stays inside ROOT works; one that leaves it is
+/// `.escapesRoot`. An absolute symlink that points back inside ROOT is refused by the
+/// kernel (absolute paths are never "beneath"), so it is resolved once with `realpath`
+/// and re-opened beneath the descriptor — still checked by the kernel.
+public final class RootDirectory: Sendable {
+    /// The descriptor of ROOT (`O_PATH | O_DIRECTORY`).
+    public let descriptor: Int32
+    /// ROOT as given, absolute.
+    public let path: String
+    /// ROOT with every symlink resolved, for the absolute-symlink fallback.
+    private let resolvedPath: String
+    /// `false` on kernels before 5.6: opens then walk one component at a time with `O_NOFOLLOW`.
+    public let usesOpenat2: Bool
+
+    /// Why an open under ROOT failed.
+    public enum OpenFailure: Error, Equatable {
+        case notFound
+        case escapesRoot
+        case forbidden
+        case failed(Int32)
+    }
+
+    /// Opens ROOT itself. Throws a `SwellError` that names the fix.
+    public init(path: String, forceComponentWalk: Bool = false) throws(SwellError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .rootMissing(path) }
+            throw .rootUnreadable(path, reason: String(cString: strerror(errno)))
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw .rootNotAFolder(path) }
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .rootUnreadable(path, reason: String(cString: strerror(errno))) }
+        // Listing ROOT is the first thing a browser asks for: refuse an unreadable ROOT now, not per request.
+        guard access(path, R_OK | X_OK) == 0 else {
+            close(fd)
+            throw .rootUnreadable(path, reason: String(cString: strerror(errno)))
+        }
+        self.descriptor = fd
+        self.path = path
+        self.resolvedPath = realpath(path, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        } ?? path
+        self.usesOpenat2 = !forceComponentWalk && swell_openat2_available() != 0
+    }
+
+    /// `O_PATH`, which Glibc only exports under `_GNU_SOURCE`.
+    private static let pathOnly: Int32 = 0o10000000
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Opens `relativePath` (no `..`, as `RequestPath.relativePath` gives) for reading.
+    /// FIFOs and devices are opened non-blocking so that they cannot stall a request.
+    public func open(_ relativePath: String) -> Result<OpenFile, OpenFailure> {
+        let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
+        var fd: Int32
+        if usesOpenat2 {
+            fd = swell_openat2_beneath(descriptor, relativePath, flags)
+            if fd < 0 && errno == EXDEV, let inside = resolvedInsideRoot(relativePath) {
+                fd = swell_openat2_beneath(descriptor, inside, flags)
+            }
+        } else {
+            fd = walkOpen(relativePath, flags: flags, hopsLeft: 40)
+        }
+        guard fd >= 0 else { return .failure(Self.failure(for: errno)) }
+        return OpenFile.wrapping(fd).mapError { Self.failure(for: $0.code) }
+    }
+
+    /// Whether `relativePath` resolves to something inside ROOT (used to hide escaping symlinks from listings).
+    public func staysInside(_ relativePath: String) -> Bool {
+        switch open(relativePath) {
+        case .success: return true
+        case .failure(let failure): return failure != .escapesRoot
+        }
+    }
+
+    private static func failure(for code: Int32) -> OpenFailure {
+        switch code {
+        case ENOENT, ENOTDIR, ENAMETOOLONG: return .notFound
+        case EXDEV, ELOOP: return .escapesRoot
+        case EACCES, EPERM: return .forbidden
+        default: return .failed(code)
+        }
+    }
+
+    /// An absolute symlink into ROOT: its target as a path relative to ROOT, or nil when it leaves ROOT.
+    private func resolvedInsideRoot(_ relativePath: String) -> String? {
+        let full = resolvedPath + "/" + relativePath
+        guard let pointer = realpath(full, nil) else { return nil }
+        defer { free(pointer) }
+        let target = String(cString: pointer)
+        if target == resolvedPath { return "." }
+        guard target.hasPrefix(resolvedPath + "/") else { return nil }
+        return String(target.dropFirst(resolvedPath.count + 1))
+    }
+
+    /// Pre-openat2 kernels: walk one component at a time with `O_NOFOLLOW`; a symlink is
+    /// resolved with `realpath`, checked to stay inside ROOT, and walked again from ROOT.
+    private func walkOpen(_ relativePath: String, flags: Int32, hopsLeft: Int) -> Int32 {
+        guard hopsLeft > 0 else {
+            errno = ELOOP
+            return -1
+        }
+        let components = relativePath.split(separator: "/").filter { $0 != "." }
+        var current = dup(descriptor)
+        guard current >= 0 else { return -1 }
+        for (index, component) in components.enumerated() {
+            let isLast = index == components.count - 1
+            let next = openat(current, String(component), (isLast ? flags : Self.pathOnly | O_DIRECTORY | O_CLOEXEC) | O_NOFOLLOW)
+            let openError = errno
+            var linkInfo = stat()
+            if next < 0, fstatat(current, String(component), &linkInfo, AT_SYMLINK_NOFOLLOW) == 0, linkInfo.st_mode & S_IFMT == S_IFLNK {
+                close(current)
+                let prefix = components[...index].joined(separator: "/")
+                guard let inside = resolvedInsideRoot(prefix) else {
+                    errno = EXDEV
+                    return -1
+                }
+                let rest = components[(index + 1)...].joined(separator: "/")
+                return walkOpen(rest.isEmpty ? inside : inside + "/" + rest, flags: flags, hopsLeft: hopsLeft - 1)
+            }
+            close(current)
+            guard next >= 0 else {
+                errno = openError
+                return -1
+            }
+            current = next
+        }
+        if components.isEmpty {
+            close(current)
+            return openat(descriptor, ".", flags)
+        }
+        return current
+    }
+}

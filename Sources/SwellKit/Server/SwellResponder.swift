@@ -1,0 +1,52 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The top-level responder: the Host check, then Swell's own endpoints, then files.
+///
+/// Routing is by the exact decoded path rather than Hummingbird's router so that every
+/// request target goes through `RequestPath` exactly once, whatever it is for.
+public struct SwellResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let files: StaticFileResponder
+    let counter: CounterStream?
+    let hostCheck: HostCheckMiddleware<Context>?
+
+    public init(configuration: SwellConfiguration, root: RootDirectory) {
+        files = StaticFileResponder(root: root, options: .init(spa: configuration.spa, cors: configuration.cors))
+        counter = configuration.streamInterval.map(CounterStream.init(interval:))
+        hostCheck = configuration.isLoopbackBind ? HostCheckMiddleware(allowedHosts: configuration.allowedHosts) : nil
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        var response: Response
+        if let hostCheck {
+            response = try await hostCheck.handle(request, context: context) { request, _ in route(request) }
+        } else {
+            response = route(request)
+        }
+        if request.headers[.connection]?.lowercased() == "close" {
+            response.headers[.connection] = "close"
+        }
+        return response
+    }
+
+    private func route(_ request: Request) -> Response {
+        guard let path = try? RequestPath.parse(request.head.path ?? "/") else {
+            return files.respond(to: request)
+        }
+        // `/stream` is the demo counter, unless ROOT has a file of that name.
+        if let counter, path.segments == ["stream"], !path.hasTrailingSlash,
+            request.method == .get || request.method == .head, !hasRegularFile(path)
+        {
+            return counter.response(to: request)
+        }
+        return files.respond(to: request, path: path, checkedMethod: false)
+    }
+
+    private func hasRegularFile(_ path: RequestPath) -> Bool {
+        if case .success(let file) = files.root.open(path.relativePath) { return file.kind == .regular }
+        return false
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open descriptor under ROOT with the metadata read from that same descriptor.
+///
+/// Headers and body both come from this one descriptor, so a file that is replaced or
+/// deleted after the open cannot make them disagree. The descriptor closes when the last
+/// reference (the response body that streams it) goes away.
+public final class OpenFile: Sendable {
+    public let descriptor: Int32
+    public let kind: Kind
+    /// Size in bytes at open time; this many bytes are announced and streamed.
+    public let size: Int
+    public let inode: UInt64
+    public let device: UInt64
+    /// Modification time, nanoseconds since the epoch: two saves within one second still differ.
+    public let modifiedNanoseconds: Int64
+
+    public enum Kind: Sendable, Equatable {
+        case regular, directory, other
+    }
+
+    private init(descriptor: Int32, info: stat) {
+        self.descriptor = descriptor
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: kind = .regular
+        case S_IFDIR: kind = .directory
+        default: kind = .other
+        }
+        size = Int(info.st_size)
+        inode = UInt64(info.st_ino)
+        device = UInt64(info.st_dev)
+        modifiedNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    }
+
+    /// Takes ownership of `descriptor`; on failure it is closed and errno returned.
+    static func wrapping(_ descriptor: Int32) -> Result<OpenFile, SystemError> {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let code = errno
+            close(descriptor)
+            return .failure(SystemError(code: code))
+        }
+        return .success(OpenFile(descriptor: descriptor, info: info))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Modification time in whole seconds, for `Last-Modified`.
+    public var modifiedSeconds: Int64 {
+        modifiedNanoseconds / 1_000_000_000
+    }
+
+    /// Reads up to `count` bytes at `offset`. Returns fewer only at end of file.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(SystemError) -> Int {
+        var total = 0
+        while total < buffer.count {
+            let result = pread(descriptor, buffer.baseAddress! + total, buffer.count - total, off_t(offset + total))
+            if result < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw SystemError(code: errno)
+            }
+            if result == 0 { break }
+            total += result
+        }
+        return total
+    }
+}
+
+/// A system call under ROOT failed.
+public struct SystemError: Error, CustomStringConvertible {
+    public let code: Int32
+    public var description: String { String(cString: strerror(code)) }
+}

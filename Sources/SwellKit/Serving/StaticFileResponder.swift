@@ -1,0 +1,218 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Answers GET and HEAD for files under ROOT.
+///
+/// The pipeline, in this order:
+/// 1. Method: anything but GET and HEAD is `405` with `Allow`.
+/// 2. Target (`RequestPath`): decoded once; NUL, a raw `#` or bad encoding → `400`;
+///    climbing out → `400`; dotfiles and dot-folders (but `/.well-known/`) → `404`.
+/// 3. Exact path, opened beneath ROOT's descriptor (`RootDirectory`): a symlink that
+///    leaves ROOT → `403`. A folder without a trailing slash → `302` to the slash form,
+///    keeping the query; with one → its `index.html`, else an HTML listing.
+/// 4. Clean URL: `PATH.html`.
+/// 5. `--spa`: an extension-less GET that accepts HTML → `/index.html`.
+/// 6. `404` with `ROOT/404.html` when present, else a plain page.
+/// Every file response then gets validators (`ETag` from inode, size and nanosecond
+/// mtime), a `304` when they match, and for non-HTML files a single byte range.
+public struct StaticFileResponder: Sendable {
+    public struct Options: Sendable {
+        public var spa = false
+        public var cors = false
+        public init(spa: Bool = false, cors: Bool = false) {
+            self.spa = spa
+            self.cors = cors
+        }
+    }
+
+    public let root: RootDirectory
+    public let options: Options
+
+    public init(root: RootDirectory, options: Options) {
+        self.root = root
+        self.options = options
+    }
+
+    public func respond(to request: Request) -> Response {
+        guard request.method == .get || request.method == .head else { return methodNotAllowed() }
+        let path: RequestPath
+        do {
+            path = try RequestPath.parse(request.head.path ?? "/")
+        } catch {
+            return response(for: error, request: request)
+        }
+        return respond(to: request, path: path, checkedMethod: true)
+    }
+
+    /// Steps 3–6 for an already parsed path.
+    public func respond(to request: Request, path: RequestPath, checkedMethod: Bool) -> Response {
+        if !checkedMethod && request.method != .get && request.method != .head { return methodNotAllowed() }
+        switch root.open(path.relativePath) {
+        case .success(let file) where file.kind == .regular:
+            if path.hasTrailingSlash && !path.segments.isEmpty { return notFound(request, urlPath: path.urlPath) }
+            return serve(file, named: path.segments.last ?? "", request: request)
+        case .success(let folder) where folder.kind == .directory:
+            guard path.hasTrailingSlash else {
+                var location = path.urlPath + "/"
+                if let query = path.query { location += "?" + query }
+                return plain(.found, "302 Found: \(location)", extra: [.location: location])
+            }
+            return serveFolder(folder, path: path, request: request)
+        case .success:
+            return plain(.forbidden, "403 Forbidden: not a regular file.")
+        case .failure(.escapesRoot):
+            return forbiddenEscape()
+        case .failure(.forbidden):
+            return plain(.forbidden, "403 Forbidden: the file is not readable.")
+        case .failure(.notFound), .failure(.failed):
+            break
+        }
+
+        if !path.hasTrailingSlash, path.fileExtension != "html", let clean = path.appendingToLastSegment(".html") {
+            switch root.open(clean.relativePath) {
+            case .success(let file) where file.kind == .regular:
+                return serve(file, named: clean.segments.last ?? "", request: request)
+            case .failure(.escapesRoot):
+                return forbiddenEscape()
+            default:
+                break
+            }
+        }
+
+        if options.spa, path.fileExtension.isEmpty, acceptsHTML(request), case .success(let index) = root.open("index.html"),
+            index.kind == .regular
+        {
+            return serve(index, named: "index.html", request: request)
+        }
+        return notFound(request, urlPath: path.urlPath)
+    }
+
+    private func serveFolder(_ folder: OpenFile, path: RequestPath, request: Request) -> Response {
+        let indexPath = path.appending("index.html")
+        switch root.open(indexPath.relativePath) {
+        case .success(let index) where index.kind == .regular:
+            return serve(index, named: "index.html", request: request)
+        case .failure(.escapesRoot):
+            return forbiddenEscape()
+        default:
+            let listing = DirectoryListing(folder: folder, relativePath: path.relativePath, urlPath: path.urlPath, root: root)
+            return html(.ok, listing.html, request: request)
+        }
+    }
+
+    // MARK: Responses
+
+    /// A file with validators, conditional and range handling.
+    func serve(_ file: OpenFile, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        let contentType = ContentTypes.forExtension(Self.fileExtension(of: name))
+        let isHTML = ContentTypes.isHTML(contentType)
+        let etag = EntityTag(file: file)
+        var headers = baseHeaders(contentType: contentType)
+        headers[.eTag] = etag.description
+        headers[.lastModified] = HTTPDate.format(secondsSinceEpoch: file.modifiedSeconds)
+        if !isHTML { headers[.acceptRanges] = "bytes" }
+
+        if status == .ok && ConditionalRequest.isNotModified(request.headers, etag: etag, modifiedSeconds: file.modifiedSeconds) {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+
+        var range = file.size > 0 ? 0...(file.size - 1) : nil as ClosedRange<Int>?
+        var responseStatus = status
+        if status == .ok && !isHTML && ifRangeAllows(request.headers, etag: etag, modifiedSeconds: file.modifiedSeconds) {
+            switch ByteRange.decide(request.headers[.range], size: file.size) {
+            case .partial(let bytes):
+                range = bytes
+                responseStatus = .partialContent
+                headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
+            case .unsatisfiable:
+                headers[.contentRange] = "bytes */\(file.size)"
+                headers[.contentType] = nil
+                headers[.contentLength] = "0"
+                return Response(status: .rangeNotSatisfiable, headers: headers)
+            case .whole:
+                break
+            }
+        }
+        headers[.contentLength] = String(range?.count ?? 0)
+        guard request.method != .head, let range else {
+            return Response(status: responseStatus, headers: headers, body: ResponseBody())
+        }
+        return Response(status: responseStatus, headers: headers, body: FileBody.body(file, range: range))
+    }
+
+    func notFound(_ request: Request, urlPath: String) -> Response {
+        if case .success(let page) = root.open("404.html"), page.kind == .regular {
+            return serve(page, named: "404.html", request: request, status: .notFound)
+        }
+        return html(.notFound, NotFoundPage.html(urlPath: urlPath), request: request)
+    }
+
+    /// The answer for a target that names nothing under ROOT.
+    func response(for rejection: RequestPath.Rejection, request: Request) -> Response {
+        switch rejection {
+        case .badRequest(let reason):
+            return plain(.badRequest, "400 Bad Request: \(reason).")
+        case .climbsOutOfRoot:
+            return plain(.badRequest, "400 Bad Request: the path climbs out of the served folder.")
+        case .hidden:
+            return notFound(request, urlPath: request.head.path ?? "/")
+        }
+    }
+
+    private func methodNotAllowed() -> Response {
+        plain(.methodNotAllowed, "405 Method Not Allowed: use GET or HEAD.", extra: [.allow: "GET, HEAD"])
+    }
+
+    private func forbiddenEscape() -> Response {
+        plain(.forbidden, "403 Forbidden: this path leads outside the served folder.")
+    }
+
+    /// An HTML page generated in memory (listings, the plain 404 page).
+    func html(_ status: HTTPResponse.Status, _ page: String, request: Request) -> Response {
+        var headers = baseHeaders(contentType: "text/html; charset=utf-8")
+        let buffer = ByteBuffer(string: page)
+        headers[.contentLength] = String(buffer.readableBytes)
+        let body = request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: buffer)
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// A short plain-text answer for errors and redirects.
+    func plain(_ status: HTTPResponse.Status, _ message: String, extra: HTTPFields = [:]) -> Response {
+        var headers = baseHeaders(contentType: "text/plain; charset=utf-8")
+        headers.append(contentsOf: extra)
+        let buffer = ByteBuffer(string: message + "\n")
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+
+    private func baseHeaders(contentType: String) -> HTTPFields {
+        var headers: HTTPFields = [
+            .contentType: contentType,
+            .cacheControl: "no-cache",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        ]
+        if options.cors {
+            headers[.accessControlAllowOrigin] = "*"
+        } else {
+            headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
+        }
+        return headers
+    }
+
+    private func ifRangeAllows(_ headers: HTTPFields, etag: EntityTag, modifiedSeconds: Int64) -> Bool {
+        guard let ifRange = headers[.ifRange] else { return true }
+        if ifRange.hasPrefix("\"") { return ifRange == etag.description }
+        return HTTPDate.parse(ifRange) == modifiedSeconds
+    }
+
+    private func acceptsHTML(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept] else { return false }
+        return accept.contains("text/html") || accept.contains("*/*")
+    }
+
+    static func fileExtension(of name: String) -> String {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+}
