@@ -43,8 +43,9 @@ public final class RootDirectory: Sendable {
         guard fd >= 0 else { throw .rootUnreadable(path, reason: String(cString: strerror(errno))) }
         // Listing ROOT is the first thing a browser asks for: refuse an unreadable ROOT now, not per request.
         guard access(path, R_OK | X_OK) == 0 else {
+            let reason = String(cString: strerror(errno))
             close(fd)
-            throw .rootUnreadable(path, reason: String(cString: strerror(errno)))
+            throw .rootUnreadable(path, reason: reason)
         }
         self.descriptor = fd
         self.path = path
@@ -67,15 +68,19 @@ public final class RootDirectory: Sendable {
     public func open(_ relativePath: String) -> Result<OpenFile, OpenFailure> {
         let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
         var fd: Int32
+        var code: Int32 = 0
         if usesOpenat2 {
             fd = swell_openat2_beneath(descriptor, relativePath, flags)
-            if fd < 0 && errno == EXDEV, let inside = resolvedInsideRoot(relativePath) {
+            code = errno
+            if fd < 0 && code == EXDEV, let inside = resolvedInsideRoot(relativePath) {
                 fd = swell_openat2_beneath(descriptor, inside, flags)
+                code = errno
             }
         } else {
             fd = walkOpen(relativePath, flags: flags, hopsLeft: 40)
+            code = errno
         }
-        guard fd >= 0 else { return .failure(Self.failure(for: errno)) }
+        guard fd >= 0 else { return .failure(Self.failure(for: code)) }
         return OpenFile.wrapping(fd).mapError { Self.failure(for: $0.code) }
     }
 
