@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `swell` binary running as a child process, with its output collected.
+/// Always stopped: a test that forgets is cleaned up with SIGKILL when this goes away.
+final class SwellProcess: Sendable {
+    private let process: Process
+    private let stdout = Shared<String>("")
+    private let stderr = Shared<String>("")
+    private let exitStatus = Shared<Int32?>(nil)
+
+    /// Launches `swell arguments…` with an optional environment override.
+    init(_ arguments: [String], environment: [String: String]? = nil, prefix: [String] = []) throws {
+        process = Process()
+        if prefix.isEmpty {
+            process.executableURL = URL(fileURLWithPath: try Self.binary())
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: prefix[0])
+            process.arguments = Array(prefix.dropFirst()) + [try Self.binary()] + arguments
+        }
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let exitStatus = self.exitStatus
+        process.terminationHandler = { finished in exitStatus.value.withLock { $0 = finished.terminationStatus } }
+        try process.run()
+        Self.collect(out.fileHandleForReading, into: stdout)
+        Self.collect(err.fileHandleForReading, into: stderr)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    var output: String { stdout.value.withLock { $0 } }
+    var errorOutput: String { stderr.value.withLock { $0 } }
+    var pid: Int32 { process.processIdentifier }
+
+    /// The first stdout line that contains `http://`, as the SPEC promises tools.
+    func baseURL(timeout: TimeInterval = 20) async throws -> String {
+        let line = try await waitFor(timeout: timeout) {
+            $0.output.split(separator: "\n").first { $0.contains("http://") }.map(String.init)
+        }
+        let start = try #require(line.range(of: "http://"))
+        return String(line[start.lowerBound...].prefix { !$0.isWhitespace })
+    }
+
+    /// The port of the base URL.
+    func port(timeout: TimeInterval = 20) async throws -> Int {
+        let url = try await baseURL(timeout: timeout)
+        return try #require(URL(string: url)?.port)
+    }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// The exit status once the process ends, or nil after `timeout`.
+    func exitCode(within timeout: TimeInterval) async -> Int32? {
+        try? await waitFor(timeout: timeout) { $0.exitStatus.value.withLock { $0 } }
+    }
+
+    /// Polls `condition` every 20 ms until it yields a value; throws after `timeout`.
+    private func waitFor<T>(timeout: TimeInterval, _ condition: (SwellProcess) -> T?) async throws -> T {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let value = condition(self) { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ProcessError.timedOut(stdout: output, stderr: errorOutput)
+    }
+
+    private static func collect(_ handle: FileHandle, into buffer: Shared<String>) {
+        Thread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                buffer.value.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }.start()
+    }
+
+    /// The `swell` executable next to this test bundle (or `$SWELL_BINARY`).
+    static func binary() throws -> String {
+        if let override = ProcessInfo.processInfo.environment["SWELL_BINARY"] { return override }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("swell").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        let packageBuild = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/swell").path
+        if FileManager.default.isExecutableFile(atPath: packageBuild) { return packageBuild }
+        throw ProcessError.noBinary
+    }
+
+    enum ProcessError: Error, CustomStringConvertible {
+        case timedOut(stdout: String, stderr: String)
+        case noBinary
+        var description: String {
+            switch self {
+            case .timedOut(let out, let err): "timed out; stdout: \(out) stderr: \(err)"
+            case .noBinary: "the swell binary was not found next to the tests; run swift build first or set SWELL_BINARY"
+            }
+        }
+    }
+}
+
+/// A `Mutex` that threads and closures can share by reference.
+final class Shared<Value: Sendable>: Sendable {
+    let value: Mutex<Value>
+    init(_ initial: Value) { value = Mutex(initial) }
+}
