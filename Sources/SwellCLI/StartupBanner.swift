@@ -1,7 +1,7 @@
 import SwellKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What Swell prints once the socket accepts connections. The Local URL is always the

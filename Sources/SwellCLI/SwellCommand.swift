@@ -3,7 +3,7 @@ import Logging
 import SwellKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `swell [ROOT] [options]`: parse, validate, print, run. Everything else is in SwellKit.
@@ -29,7 +29,10 @@ struct SwellCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bind address; 0.0.0.0 or :: shares on the LAN and prints the LAN URLs.", valueName: "addr"))
     var host: String = "127.0.0.1"
 
-    @Flag(name: .customLong("no-reload"), help: "Plain static server: no watching, no injection. (Live reload arrives in a later release; accepted now.)")
+    @Flag(
+        name: .customLong("no-reload"),
+        help: "Plain static server: no watching, no injection. (Live reload arrives in a later release; accepted now.)"
+    )
     var noReload = false
 
     @Option(help: ArgumentHelp("Quiet period in milliseconds that coalesces a burst of changes into one event.", valueName: "ms"))

@@ -1,8 +1,8 @@
+import AsyncAlgorithms
 import HTTPTypes
 import Hummingbird
 import NIOCore
 import ServiceLifecycle
-import AsyncAlgorithms
 
 /// The `/stream` demo: `id: N` / `data: N` every interval, N counting from 0 per
 /// connection, or from `Last-Event-ID` + 1 on a reconnect.

@@ -27,11 +27,14 @@ public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
         let host = request.head.authority
         guard accepts(hostHeader: host) else {
             let name = HostAddress.name(fromHostHeader: host ?? "")
-            let message = "403 Forbidden: Host \"\(name)\" is not allowed while Swell listens on loopback "
+            let message =
+                "403 Forbidden: Host \"\(name)\" is not allowed while Swell listens on loopback "
                 + "(DNS-rebinding protection). If you trust this name, restart with --allow-host \(name)\n"
             return Response(
                 status: .forbidden,
-                headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache", HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
+                headers: [
+                    .contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                ],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: message))
             )
         }

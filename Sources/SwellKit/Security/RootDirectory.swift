@@ -1,7 +1,7 @@
 import CSwellShims
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A descriptor of ROOT, and the only way the server opens anything under it.
@@ -49,10 +49,11 @@ public final class RootDirectory: Sendable {
         }
         self.descriptor = fd
         self.path = path
-        self.resolvedPath = realpath(path, nil).map { pointer in
-            defer { free(pointer) }
-            return String(cString: pointer)
-        } ?? path
+        self.resolvedPath =
+            realpath(path, nil).map { pointer in
+                defer { free(pointer) }
+                return String(cString: pointer)
+            } ?? path
         self.usesOpenat2 = !forceComponentWalk && swell_openat2_available() != 0
     }
 

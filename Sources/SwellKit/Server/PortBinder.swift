@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Chooses the port to listen on, as the SPEC's `--port` row says: a busy default port

@@ -6,7 +6,7 @@ import ServiceLifecycle
 import UnixSignals
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Swell as one runnable unit: opens ROOT, chooses the port, assembles the Hummingbird

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The HTML page for a folder without `index.html`: folders first, then files, each

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Minimal blocking HTTP over a socket to 127.0.0.1, run on its own thread.

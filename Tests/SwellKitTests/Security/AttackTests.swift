@@ -7,8 +7,10 @@ import Testing
 /// sentinel file sits right next to ROOT (and in a sibling folder whose name shares ROOT's
 /// prefix); its text must never come back.
 @Suite struct AttackTests {
-    static let files = ["index.html": "<p>home</p>", "a/b.html": "<p>b</p>", ".env": "SECRET=1", ".git/config": "[core]",
-        ".well-known/security.txt": "Contact: x", "dir/.hidden/x.txt": "x"]
+    static let files = [
+        "index.html": "<p>home</p>", "a/b.html": "<p>b</p>", ".env": "SECRET=1", ".git/config": "[core]",
+        ".well-known/security.txt": "Contact: x", "dir/.hidden/x.txt": "x",
+    ]
 
     @Test(arguments: [
         "/../sentinel.txt", "/%2e%2e/sentinel.txt", "/%2E%2E/sentinel.txt", "/..%2fsentinel.txt", "/%2e%2e%2fsentinel.txt",

@@ -13,7 +13,9 @@ import Testing
         let handle = try FileHandle(forWritingTo: url)
         try handle.write(contentsOf: Data("version-2".utf8))
         try handle.close()
-        var times = [timespec(tv_sec: Int(first.modifiedSeconds), tv_nsec: 900_000_000), timespec(tv_sec: Int(first.modifiedSeconds), tv_nsec: 900_000_000)]
+        var times = [
+            timespec(tv_sec: Int(first.modifiedSeconds), tv_nsec: 900_000_000), timespec(tv_sec: Int(first.modifiedSeconds), tv_nsec: 900_000_000),
+        ]
         if first.modifiedNanoseconds % 1_000_000_000 == 900_000_000 { times[1].tv_nsec = 100_000_000 }
         #expect(utimensat(AT_FDCWD, url.path, &times, 0) == 0)
         let second = try root.open("page.html").get()

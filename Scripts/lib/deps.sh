@@ -1,0 +1,23 @@
+# Sourced by the scripts in Scripts/: the one place that installs system packages.
+# Usage: ensure_packages pkg…   (installs only what dpkg does not already have)
+
+ensure_packages() {
+    local missing=()
+    local package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "==> installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+ensure_swift() {
+    if ! command -v swift >/dev/null 2>&1; then
+        echo "Swift is not on PATH. Install Swift 6 (https://www.swift.org/install/linux/) and run this again." >&2
+        exit 1
+    fi
+}

@@ -1,0 +1,9 @@
+import Testing
+
+@testable import SwellKit
+
+@Suite struct InotifyToolsTests {
+    @Test func libinotifytoolsIsLinkedAndAnswers() {
+        #expect(InotifyTools.lastError() >= 0)
+    }
+}
