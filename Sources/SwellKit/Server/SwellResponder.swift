@@ -12,11 +12,16 @@ public struct SwellResponder: HTTPResponder {
     let files: StaticFileResponder
     let counter: CounterStream?
     let hostCheck: HostCheckMiddleware<Context>?
+    let control: ControlRoutes?
 
-    public init(configuration: SwellConfiguration, root: RootDirectory) {
-        files = StaticFileResponder(root: root, options: .init(spa: configuration.spa, cors: configuration.cors))
+    public init(configuration: SwellConfiguration, root: RootDirectory, control: ControlRoutes?) {
+        files = StaticFileResponder(
+            root: root,
+            options: .init(spa: configuration.spa, cors: configuration.cors, injection: InjectionPolicy(enabled: control != nil))
+        )
         counter = configuration.streamInterval.map(CounterStream.init(interval:))
         hostCheck = configuration.isLoopbackBind ? HostCheckMiddleware(allowedHosts: configuration.allowedHosts) : nil
+        self.control = control
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -35,6 +40,13 @@ public struct SwellResponder: HTTPResponder {
     private func route(_ request: Request) -> Response {
         guard let path = try? RequestPath.parse(request.head.path ?? "/") else {
             return files.respond(to: request)
+        }
+        // `/__swell/*` belongs to Swell (with --no-reload, to nobody): never a file.
+        if path.segments.first == "__swell" {
+            if path.segments.count == 2, let control, let response = control.respond(to: request, name: path.segments[1]) {
+                return response
+            }
+            return files.notFound(request, urlPath: path.urlPath)
         }
         // `/stream` is the demo counter, unless ROOT has a file of that name.
         if let counter, path.segments == ["stream"], !path.hasTrailingSlash,

@@ -14,6 +14,8 @@ import UnixSignals
 public struct SwellServer: Sendable {
     public let configuration: SwellConfiguration
     public let root: RootDirectory
+    /// The live-reload channel; nil with `--no-reload`.
+    public let hub: EventHub?
 
     /// Where the server listens once the socket accepts connections.
     public struct Listening: Sendable, Equatable {
@@ -39,6 +41,7 @@ public struct SwellServer: Sendable {
     public init(configuration: SwellConfiguration) throws(SwellError) {
         self.configuration = configuration
         self.root = try RootDirectory(path: configuration.root)
+        self.hub = configuration.liveReload ? EventHub(version: configuration.version) : nil
     }
 
     /// The application on `port` (0: any free port). Tests run it through HummingbirdTesting.
@@ -50,10 +53,18 @@ public struct SwellServer: Sendable {
     ) -> some ApplicationProtocol {
         let host = configuration.host
         let bindHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        var services: [any Service] = []
+        var control: ControlRoutes?
+        if let hub {
+            let liveReload = LiveReloadService(configuration: configuration, hub: hub, logger: logger)
+            services = [liveReload, PingService(hub: hub)]
+            control = ControlRoutes(hub: hub, liveReload: liveReload, root: configuration.root)
+        }
         return Application(
-            responder: SwellResponder(configuration: configuration, root: root),
+            responder: SwellResponder(configuration: configuration, root: root, control: control),
             server: .swellHTTP1(configuration: .init(idleTimeout: .seconds(75))),
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
+            services: services,
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 await onListening(Listening(host: host, port: bound, movedFrom: movedFrom))

@@ -15,27 +15,75 @@ public enum FileBody {
     static let chunkSize = 128 * 1024
     static let inlineReadLimit = 256 * 1024
 
+    /// A piece of a response body: bytes of the file, or bytes inserted between them.
+    public enum Segment: Sendable {
+        case file(ClosedRange<Int>)
+        case bytes([UInt8])
+
+        var count: Int {
+            switch self {
+            case .file(let range): range.count
+            case .bytes(let bytes): bytes.count
+            }
+        }
+    }
+
     /// A body that streams `range` of `file`.
     public static func body(_ file: OpenFile, range: ClosedRange<Int>) -> ResponseBody {
-        ResponseBody(contentLength: range.count) { writer in
-            var offset = range.lowerBound
-            let end = range.upperBound + 1
+        body(file, segments: [.file(range)])
+    }
+
+    /// The whole file with `inserted` spliced in at `offset` (the live-reload script).
+    public static func body(_ file: OpenFile, inserting inserted: [UInt8], at offset: Int) -> ResponseBody {
+        var segments: [Segment] = []
+        if offset > 0 { segments.append(.file(0...(offset - 1))) }
+        segments.append(.bytes(inserted))
+        if offset < file.size { segments.append(.file(offset...(file.size - 1))) }
+        return body(file, segments: segments)
+    }
+
+    static func body(_ file: OpenFile, segments: [Segment]) -> ResponseBody {
+        ResponseBody(contentLength: segments.reduce(0) { $0 + $1.count }) { writer in
             let allocator = ByteBufferAllocator()
-            while offset < end {
-                let count = min(chunkSize, end - offset)
-                let chunk: ByteBuffer
-                if file.size <= inlineReadLimit {
-                    chunk = try readChunk(file, offset: offset, count: count, allocator: allocator)
-                } else {
-                    chunk = try await NIOThreadPool.singleton.runIfActive { [offset] in
-                        try readChunk(file, offset: offset, count: count, allocator: allocator)
+            for segment in segments {
+                switch segment {
+                case .bytes(let bytes):
+                    try await writer.write(allocator.buffer(bytes: bytes))
+                case .file(let range):
+                    var offset = range.lowerBound
+                    let end = range.upperBound + 1
+                    while offset < end {
+                        let count = min(chunkSize, end - offset)
+                        let chunk: ByteBuffer
+                        if file.size <= inlineReadLimit {
+                            chunk = try readChunk(file, offset: offset, count: count, allocator: allocator)
+                        } else {
+                            chunk = try await NIOThreadPool.singleton.runIfActive { [offset] in
+                                try readChunk(file, offset: offset, count: count, allocator: allocator)
+                            }
+                        }
+                        offset += chunk.readableBytes
+                        try await writer.write(chunk)
                     }
                 }
-                offset += chunk.readableBytes
-                try await writer.write(chunk)
             }
             try await writer.finish(nil)
         }
+    }
+
+    /// Where the live-reload script goes in an HTML file, scanned from the descriptor in
+    /// chunks; nil when the page already loads it.
+    public static func injectionOffset(in file: OpenFile) throws -> Int? {
+        var scanner = ScriptInjector.Scanner()
+        var buffer = [UInt8](repeating: 0, count: min(chunkSize, max(file.size, 1)))
+        var offset = 0
+        while offset < file.size {
+            let read = try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: offset) }
+            guard read > 0 else { break }
+            scanner.feed(buffer[0..<read], at: offset)
+            offset += read
+        }
+        return scanner.offset(totalSize: min(offset, file.size))
     }
 
     private static func readChunk(_ file: OpenFile, offset: Int, count: Int, allocator: ByteBufferAllocator) throws -> ByteBuffer {

@@ -20,9 +20,12 @@ public struct StaticFileResponder: Sendable {
     public struct Options: Sendable {
         public var spa = false
         public var cors = false
-        public init(spa: Bool = false, cors: Bool = false) {
+        /// Inject the live-reload client into HTML navigations.
+        public var injection = InjectionPolicy(enabled: false)
+        public init(spa: Bool = false, cors: Bool = false, injection: InjectionPolicy = InjectionPolicy(enabled: false)) {
             self.spa = spa
             self.cors = cors
+            self.injection = injection
         }
     }
 
@@ -107,8 +110,18 @@ public struct StaticFileResponder: Sendable {
     func serve(_ file: OpenFile, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         let contentType = ContentTypes.forExtension(Self.fileExtension(of: name))
         let isHTML = ContentTypes.isHTML(contentType)
-        let etag = EntityTag(file: file)
+        // Plan the injection before any header: Content-Length and ETag describe the injected bytes.
+        var injectionOffset: Int?
+        if isHTML && options.injection.shouldInject(request) {
+            do {
+                injectionOffset = try FileBody.injectionOffset(in: file)
+            } catch {
+                return plain(.internalServerError, "500 Internal Server Error: \(error).")
+            }
+        }
+        let etag = EntityTag(file: file, variant: injectionOffset == nil ? nil : "swell")
         var headers = baseHeaders(contentType: contentType)
+        if isHTML && options.injection.enabled { headers[.vary] = "Sec-Fetch-Dest" }
         headers[.eTag] = etag.description
         headers[.lastModified] = HTTPDate.format(secondsSinceEpoch: file.modifiedSeconds)
         if !isHTML { headers[.acceptRanges] = "bytes" }
@@ -134,6 +147,15 @@ public struct StaticFileResponder: Sendable {
             case .whole:
                 break
             }
+        }
+        if let injectionOffset {
+            headers[.contentLength] = String(file.size + ScriptInjector.tag.count)
+            guard request.method != .head else { return Response(status: responseStatus, headers: headers, body: ResponseBody()) }
+            return Response(
+                status: responseStatus,
+                headers: headers,
+                body: FileBody.body(file, inserting: ScriptInjector.tag, at: injectionOffset)
+            )
         }
         headers[.contentLength] = String(range?.count ?? 0)
         guard request.method != .head, let range else {
@@ -172,7 +194,10 @@ public struct StaticFileResponder: Sendable {
     /// An HTML page generated in memory (listings, the plain 404 page).
     func html(_ status: HTTPResponse.Status, _ page: String, request: Request) -> Response {
         var headers = baseHeaders(contentType: "text/html; charset=utf-8")
-        let buffer = ByteBuffer(string: page)
+        var bytes = Array(page.utf8)
+        if options.injection.enabled { headers[.vary] = "Sec-Fetch-Dest" }
+        if options.injection.shouldInject(request) { bytes = ScriptInjector.inject(into: bytes) }
+        let buffer = ByteBuffer(bytes: bytes)
         headers[.contentLength] = String(buffer.readableBytes)
         let body = request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: buffer)
         return Response(status: status, headers: headers, body: body)

@@ -1,0 +1,148 @@
+import AsyncAlgorithms
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Watcher → batcher → hub, as a Service: runs until graceful shutdown.
+///
+/// Events arrive on one task and go into the batcher; another task sleeps until the open
+/// batch's deadline (quiet period or ceiling) and publishes the reconciled change. When the
+/// inotify watch limit is reached it says how to raise it, switches to polling, and serving
+/// goes on.
+public final class LiveReloadService: Service, Sendable {
+    public struct WatcherStatus: Sendable {
+        public var kind: String
+        public var count: Int
+        public var ready: Bool
+    }
+
+    private let configuration: SwellConfiguration
+    private let hub: EventHub
+    private let ignore: IgnoreRules
+    private let probe: any ExistenceProbe
+    private let logger: Logger
+    private let current = Mutex<(any FileWatcher)?>(nil)
+    private let ready = Atomic<Bool>(false)
+    private let batcher: Mutex<ChangeBatcher<ContinuousClock>>
+
+    public init(configuration: SwellConfiguration, hub: EventHub, logger: Logger, probe: any ExistenceProbe = FileSystemProbe()) {
+        self.configuration = configuration
+        self.hub = hub
+        self.logger = logger
+        self.probe = probe
+        ignore = IgnoreRules(root: configuration.root, extraPatterns: configuration.ignorePatterns)
+        batcher = Mutex(ChangeBatcher(quiet: .milliseconds(configuration.waitMilliseconds)))
+    }
+
+    /// What `/__swell/status` reports about watching.
+    public var watcherStatus: WatcherStatus {
+        let watcher = current.withLock { $0 }
+        return WatcherStatus(
+            kind: watcher?.kind ?? (configuration.pollMilliseconds == nil ? "inotify" : "polling"),
+            count: watcher?.watchCount ?? 0,
+            ready: ready.load(ordering: .relaxed)
+        )
+    }
+
+    /// Folders watched: ROOT and the `--watch` folders.
+    var roots: [String] {
+        [configuration.root] + configuration.extraWatchPaths
+    }
+
+    public func run() async throws {
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        try? await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.flushBatches(wakeups: wakeups) }
+                await self.consumeEvents(wake: wake)
+                group.cancelAll()
+            }
+        }
+        current.withLock { $0?.stop() }
+    }
+
+    private func consumeEvents(wake: AsyncStream<Void>.Continuation) async {
+        var watcher: any FileWatcher =
+            configuration.pollMilliseconds.map {
+                PollingWatcher(roots: roots, ignore: ignore, interval: .milliseconds($0))
+            } ?? InotifyWatcher(roots: roots, ignore: ignore)
+        while !Task.isCancelled {
+            current.withLock { $0 = watcher }
+            var fallBack = false
+            for await event in watcher.start() {
+                switch event.kind {
+                case .ready:
+                    ready.store(true, ordering: .relaxed)
+                    logger.debug("watching \(watcher.watchCount) \(watcher.kind == "inotify" ? "folders" : "files") with \(watcher.kind)")
+                case .watchLimitReached:
+                    fallBack = true
+                default:
+                    if event.path.hasSuffix("/.gitignore") { ignore.gitignoreChanged() }
+                    batcher.withLock { $0.record(event, now: ContinuousClock.now) }
+                    wake.yield()
+                }
+                if fallBack { break }
+            }
+            watcher.stop()
+            guard fallBack, watcher is InotifyWatcher else { return }
+            let limit = Self.maxUserWatches().map { " (fs.inotify.max_user_watches = \($0))" } ?? ""
+            logger.error(
+                """
+                inotify cannot watch every folder\(limit): raise the limit with \
+                `sudo sysctl fs.inotify.max_user_watches=524288` (add it to /etc/sysctl.conf to keep it), \
+                or narrow the tree with --ignore. Swell switched to polling and keeps serving.
+                """
+            )
+            ready.store(false, ordering: .relaxed)
+            watcher = PollingWatcher(roots: roots, ignore: ignore, interval: .milliseconds(configuration.pollMilliseconds ?? 500))
+        }
+    }
+
+    private func flushBatches(wakeups: AsyncStream<Void>) async {
+        var iterator = wakeups.makeAsyncIterator()
+        while !Task.isCancelled {
+            guard let deadline = batcher.withLock({ $0.deadline }) else {
+                guard await iterator.next() != nil else { return }
+                continue
+            }
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            // A later event may have moved the quiet deadline: flush only when really due.
+            guard let batch = batcher.withLock({ $0.isDue(now: ContinuousClock.now) ? $0.take() : nil }) else { continue }
+            guard let change = ChangeSet.reconcile(batch, root: configuration.root, probe: probe) else { continue }
+            let event = hub.publish(change)
+            logger.info("\(event.name.rawValue): \((change.paths + change.files).prefix(5).joined(separator: ", "))")
+        }
+    }
+
+    static func maxUserWatches() -> Int? {
+        let fd = open("/proc/sys/fs/inotify/max_user_watches", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        guard n > 0 else { return nil }
+        return Int(String(decoding: buffer[0..<n], as: UTF8.self).trimmingWhitespace())
+    }
+}
+
+/// Sends `: ping` on every live-reload stream every 15 s, so proxies keep them open and
+/// dead peers are found. One timer for all clients.
+public struct PingService: Service {
+    let hub: EventHub
+    let interval: Duration
+
+    public init(hub: EventHub, interval: Duration = .seconds(15)) {
+        self.hub = hub
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
+            hub.ping()
+        }
+    }
+}

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Every path under some roots with what tells a change: inode, size and nanosecond mtime.
+/// The polling watcher diffs two of these.
+public struct DirectorySnapshot: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public let inode: UInt64
+        public let size: Int64
+        public let modified: Int64
+        public let isDirectory: Bool
+    }
+
+    public private(set) var entries: [String: Entry] = [:]
+
+    /// Walks `roots` (symlinks are not followed), skipping what `isIgnored` says.
+    public init(roots: [String], isIgnored: (String, Bool) -> Bool) {
+        for root in roots { scan(root, isIgnored: isIgnored) }
+    }
+
+    private mutating func scan(_ folder: String, isIgnored: (String, Bool) -> Bool) {
+        guard let stream = opendir(folder) else { return }
+        defer { closedir(stream) }
+        let descriptor = dirfd(stream)
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            var info = stat()
+            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            let path = folder + "/" + name
+            let isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            if isIgnored(path, isDirectory) { continue }
+            entries[path] = Entry(
+                inode: UInt64(info.st_ino),
+                size: Int64(info.st_size),
+                modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                isDirectory: isDirectory
+            )
+            if isDirectory { scan(path, isIgnored: isIgnored) }
+        }
+    }
+
+    /// What changed from `old` to this snapshot, as watch events.
+    public func changes(since old: DirectorySnapshot) -> [WatchEvent] {
+        var events: [WatchEvent] = []
+        for (path, entry) in entries {
+            guard let before = old.entries[path] else {
+                events.append(WatchEvent(path: path, kind: .created, isDirectory: entry.isDirectory))
+                continue
+            }
+            if !entry.isDirectory && before != entry {
+                events.append(WatchEvent(path: path, kind: .modified))
+            }
+        }
+        for (path, entry) in old.entries where entries[path] == nil {
+            events.append(WatchEvent(path: path, kind: .deleted, isDirectory: entry.isDirectory))
+        }
+        return events.sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Synchronization
+
+/// Stat-scans the roots every interval and reports what differs: for network file systems
+/// and containers where inotify sees nothing, and as the fallback when the inotify watch
+/// limit is reached. Its cost grows with the tree: one `fstatat` per file per interval.
+/// The scans run on a thread of their own, never on the concurrency or NIO pools.
+public final class PollingWatcher: FileWatcher {
+    public let kind = "polling"
+    private let roots: [String]
+    private let ignore: IgnoreRules
+    private let interval: Duration
+    private let stopped = Atomic<Bool>(false)
+    private let count = Atomic<Int>(0)
+
+    public init(roots: [String], ignore: IgnoreRules, interval: Duration) {
+        self.roots = roots
+        self.ignore = ignore
+        self.interval = interval
+    }
+
+    public var watchCount: Int { count.load(ordering: .relaxed) }
+
+    public func start() -> AsyncStream<WatchEvent> {
+        let (stream, continuation) = AsyncStream<WatchEvent>.makeStream()
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let thread = Thread { [self] in
+            Thread.current.name = "swell.poll"
+            let isIgnored: (String, Bool) -> Bool = { self.ignore.isIgnored(absolutePath: $0, isDirectory: $1) }
+            var previous = DirectorySnapshot(roots: roots, isIgnored: isIgnored)
+            count.store(previous.entries.count, ordering: .relaxed)
+            continuation.yield(WatchEvent(path: "", kind: .ready))
+            while !stopped.load(ordering: .relaxed) {
+                Thread.sleep(forTimeInterval: seconds)
+                if stopped.load(ordering: .relaxed) { break }
+                let current = DirectorySnapshot(roots: roots, isIgnored: isIgnored)
+                for event in current.changes(since: previous) { continuation.yield(event) }
+                count.store(current.entries.count, ordering: .relaxed)
+                previous = current
+            }
+            continuation.finish()
+        }
+        thread.start()
+        return stream
+    }
+
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+    }
+}

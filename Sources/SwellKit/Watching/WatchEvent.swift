@@ -1,0 +1,24 @@
+/// One raw change seen by a watcher, before ignoring and batching.
+public struct WatchEvent: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case created, modified, deleted, movedFrom, movedTo
+        /// The kernel queue overflowed: changes were lost, so the batch must be a full reload.
+        case overflow
+        /// Every folder is now watched; changes made while the watch was being set up were
+        /// reported before this.
+        case ready
+        /// The inotify watch limit was reached; the watcher cannot cover the tree.
+        case watchLimitReached
+    }
+
+    /// Absolute path (empty for `.overflow`, `.ready` and `.watchLimitReached`).
+    public let path: String
+    public let kind: Kind
+    public let isDirectory: Bool
+
+    public init(path: String, kind: Kind, isDirectory: Bool = false) {
+        self.path = path
+        self.kind = kind
+        self.isDirectory = isDirectory
+    }
+}
