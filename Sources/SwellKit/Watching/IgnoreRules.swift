@@ -13,7 +13,7 @@ import Synchronization
 public final class IgnoreRules: Sendable {
     public static let defaults = [
         ".git/", ".hg/", ".svn/", "node_modules/", ".build/", ".swiftpm/",
-        "*.swp", "*.swx", "*~", ".#*", "#*#", "4913", ".DS_Store",
+        "*.swp", "*.swx", "*~", ".#*", "\\#*#", "4913", ".DS_Store",
     ]
 
     private let root: String

@@ -14,9 +14,14 @@ import Testing
         "style.css": "body{}", "module.wasm": "\0asm",
     ]
 
+    /// Byte-exact serving without the live-reload script (injection has its own tests).
+    static func plain(_ configuration: inout SwellConfiguration) {
+        configuration.liveReload = false
+    }
+
     @Test func filesAreServedWithTypeValidatorsAndNoCache() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let response = try await client.get("/app.js")
             #expect(response.status == 200)
             #expect(response.text == "console.log(1)")
@@ -34,7 +39,7 @@ import Testing
 
     @Test func headHasTheSameHeadersAndNoBody() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let get = try await client.get("/data.bin")
             let head = try await client.get("/data.bin", method: "HEAD")
             #expect(head.status == 200)
@@ -48,7 +53,7 @@ import Testing
     @Test(arguments: ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
     func otherMethodsGet405WithAllow(method: String) async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let response = try await client.get("/index.html", method: method)
             #expect(response.status == 405)
             #expect(response.header("Allow") == "GET, HEAD")
@@ -57,7 +62,7 @@ import Testing
 
     @Test func folderWithoutSlashRedirectsKeepingTheQuery() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let response = try await client.get("/docs?tab=2&x=y")
             #expect(response.status == 302)
             #expect(response.header("Location") == "/docs/?tab=2&x=y")
@@ -67,7 +72,7 @@ import Testing
 
     @Test func folderWithoutIndexGetsAListingWithFoldersFirst() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let response = try await client.get("/plain/")
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "text/html; charset=utf-8")
@@ -80,7 +85,7 @@ import Testing
 
     @Test func cleanURLsServeTheHTMLFile() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let response = try await client.get("/about")
             #expect(response.status == 200)
             #expect(response.text == "<p>about</p>")
@@ -90,7 +95,7 @@ import Testing
 
     @Test func missingFilesGetThePlain404Page() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let response = try await client.get("/nope/<b>x</b>")
             #expect(response.status == 404)
             #expect(response.text.contains("404"))
@@ -102,7 +107,7 @@ import Testing
         var files = Self.files
         files["404.html"] = "<h1>custom missing</h1>"
         let site = try TemporarySite(files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let response = try await client.get("/nope")
             #expect(response.status == 404)
             #expect(response.text == "<h1>custom missing</h1>")
@@ -111,14 +116,20 @@ import Testing
 
     @Test func spaFallbackAnswersHTMLNavigationsOnly() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site, configure: { $0.spa = true }) { client in
+        try await withRunningServer(
+            site,
+            configure: {
+                $0.spa = true
+                $0.liveReload = false
+            }
+        ) { client in
             let navigation = try await client.get("/app/settings", headers: ["Accept": "text/html,application/xhtml+xml"])
             #expect(navigation.status == 200)
             #expect(navigation.text == Self.files["index.html"])
             #expect(try await client.get("/missing.js", headers: ["Accept": "text/html"]).status == 404)
             #expect(try await client.get("/app/settings", headers: ["Accept": "application/json"]).status == 404)
         }
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let withoutSPA = try await client.get("/app/settings", headers: ["Accept": "text/html"])
             #expect(withoutSPA.status == 404)
         }
@@ -126,7 +137,7 @@ import Testing
 
     @Test func matchingValidatorsGet304() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let first = try await client.get("/style.css")
             let etag = try #require(first.header("ETag"))
             let lastModified = try #require(first.header("Last-Modified"))
@@ -143,7 +154,7 @@ import Testing
 
     @Test func aSameSecondSameSizeSaveIsNotAnsweredWith304() async throws {
         let site = try TemporarySite(["page.css": "a{color:red}"])
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let first = try await client.get("/page.css")
             let etag = try #require(first.header("ETag"))
             let url = site.root.appendingPathComponent("page.css")
@@ -158,7 +169,7 @@ import Testing
 
     @Test func byteRangesIncludingSuffixAnd416() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let middle = try await client.get("/data.bin", headers: ["Range": "bytes=2-4"])
             #expect(middle.status == 206)
             #expect(middle.text == "234")
@@ -181,7 +192,13 @@ import Testing
 
     @Test func corsFlagReplacesCORPWithAllowOrigin() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site, configure: { $0.cors = true }) { client in
+        try await withRunningServer(
+            site,
+            configure: {
+                $0.cors = true
+                $0.liveReload = false
+            }
+        ) { client in
             let response = try await client.get("/app.js")
             #expect(response.header("Access-Control-Allow-Origin") == "*")
             #expect(response.header("Cross-Origin-Resource-Policy") == nil)
@@ -202,7 +219,7 @@ import Testing
 
     @Test func http10RequestsAreAnsweredAndClosed() async throws {
         let site = try TemporarySite(Self.files)
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             // No Connection header: RawHTTPClient.send reads until the server closes, so this
             // times out (and fails) if the connection is left open.
             let response = try await client.send(Array("GET /app.js HTTP/1.0\r\n\r\n".utf8), timeout: 5)
@@ -221,7 +238,7 @@ import Testing
         try site.write("big.bin", data)
         let expectedSum = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in raw.reduce(UInt64(0)) { $0 &+ UInt64($1) } }
         data = Data()
-        try await withRunningServer(site) { client in
+        try await withRunningServer(site, configure: Self.plain) { client in
             let before = Self.residentBytes()
             let connection = try await client.openStream("/big.bin", headers: ["Connection": "close"])
             let (received, sum) = try await RawHTTPClient.offCooperativePool { () -> (Int, UInt64) in

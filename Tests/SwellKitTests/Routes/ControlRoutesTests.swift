@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@testable import SwellKit
+
+@Suite struct ControlRoutesTests {
+    @Test(
+        arguments: [
+            (["Origin": "http://evil.com"], 403), (["Sec-Fetch-Site": "cross-site"], 403), (["Origin": "null"], 403),
+            (["Origin": "http://localhost:1"], 403), (["Sec-Fetch-Site": "same-site", "Origin": "http://localhost:3000"], 403),
+            ([:], 200),
+        ] as [([String: String], Int)]
+    )
+    func reloadRefusesOtherOrigins(headers: [String: String], status: Int) async throws {
+        let site = try TemporarySite(["index.html": "x"])
+        try await withRunningServer(site) { client in
+            var headers = headers
+            headers["Content-Type"] = "text/plain"
+            let response = try await client.get("/__swell/reload", method: "POST", headers: headers)
+            #expect(response.status == status)
+            #expect(response.header("Access-Control-Allow-Origin") == nil)
+        }
+    }
+
+    @Test func reloadFromTheSameOriginIsAccepted() async throws {
+        let site = try TemporarySite(["index.html": "x"])
+        try await withRunningServer(site) { client in
+            let response = try await client.get(
+                "/__swell/reload",
+                method: "POST",
+                headers: ["Origin": "http://127.0.0.1:\(client.port)", "Sec-Fetch-Site": "same-origin"],
+                host: "127.0.0.1:\(client.port)"
+            )
+            #expect(response.status == 200)
+            #expect(try await client.get("/__swell/reload").status == 405)
+        }
+    }
+
+    @Test func statusReportsTheSPECFields() async throws {
+        let site = try TemporarySite(["index.html": "x"])
+        try await withRunningServer(site) { client in
+            let stream = try await client.openStream("/__swell/events")
+            _ = try await stream.waitFor("\"version\"")
+            _ = try await client.get("/__swell/reload", method: "POST")
+            let response = try await client.get("/__swell/status")
+            #expect(response.header("Content-Type") == "application/json; charset=utf-8")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            #expect(json["version"] as? String == SwellVersion.current)
+            #expect(json["root"] as? String == site.root.path)
+            #expect(json["watcher"] as? String == "inotify")
+            #expect(json["clients"] as? Int == 1)
+            #expect((json["lastEventId"] as? String)?.hasSuffix(".1") == true)
+            #expect(json["watchCount"] is Int)
+            #expect(json["uptimeSeconds"] is Double)
+        }
+    }
+
+    @Test func clientScriptIsServedFromMemory() async throws {
+        let site = try TemporarySite(["index.html": "x"])
+        try await withRunningServer(site) { client in
+            let response = try await client.get("/__swell/client.js")
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "text/javascript; charset=utf-8")
+            #expect(response.text.contains("/__swell/events"))
+            #expect(response.body == ClientScript.bytes)
+        }
+    }
+
+    @Test func noReloadTurnsEverythingOff() async throws {
+        let site = try TemporarySite(["index.html": "<body>x</body>"])
+        try await withRunningServer(site, configure: { $0.liveReload = false }) { client in
+            for path in ["/__swell/events", "/__swell/client.js", "/__swell/status"] {
+                let response = try await client.get(path)
+                #expect(response.status == 404, "\(path)")
+            }
+            let reload = try await client.get("/__swell/reload", method: "POST")
+            #expect(reload.status == 404)
+            let page = try await client.get("/")
+            #expect(page.text == "<body>x</body>")
+        }
+    }
+}

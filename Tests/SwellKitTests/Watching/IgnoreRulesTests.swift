@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import SwellKit
+
+@Suite struct IgnoreRulesTests {
+    @Test(arguments: [
+        (".git/HEAD", true), ("a/.git/config", true), ("node_modules/x/y.js", true), (".build/debug/swell", true),
+        ("page.html.swp", true), ("page.html.swx", true), ("page.html~", true), (".#page.html", true), ("#page.html#", true),
+        ("4913", true), ("sub/4913", true), (".DS_Store", true), (".swiftpm/x", true), (".hg/x", true), (".svn/x", true),
+        ("page.html", false), ("css/site.css", false), ("a4913", false), (".gitignore", false), ("gitx/y", false),
+    ])
+    func defaultsIgnoreEditorAndToolNoise(path: String, ignored: Bool) {
+        let rules = IgnoreRules(root: "/nonexistent-root")
+        #expect(rules.isIgnored(relativePath: path, isDirectory: false) == ignored)
+    }
+
+    static let gitignore = """
+        # comment
+        *.log
+        !keep.log
+        /build/
+        dist
+        docs/**/*.tmp
+        **/cache/
+        secret\\#.txt
+        generated/*
+        !generated/keep.css
+        \\!bang
+        trailing.txt   
+        """
+
+    @Test(arguments: [
+        ("debug.log", false, true), ("a/b/debug.log", false, true), ("keep.log", false, false), ("a/keep.log", false, false),
+        ("build", true, true), ("build/x.js", false, true), ("a/build/x.js", false, false), ("build", false, false),
+        ("dist", false, true), ("a/dist/x", false, true), ("docs/a/b/c.tmp", false, true), ("docs/c.tmp", false, true),
+        ("other/c.tmp", false, false), ("x/cache/y", false, true), ("cache/y", false, true), ("secret#.txt", false, true),
+        ("generated/a.css", false, true), ("generated/keep.css", false, false), ("!bang", false, true), ("trailing.txt", false, true),
+        ("index.html", false, false),
+    ])
+    func gitignorePatternsFollowGitSemantics(path: String, isDirectory: Bool, ignored: Bool) throws {
+        let site = try TemporarySite([".gitignore": Self.gitignore])
+        let rules = IgnoreRules(root: site.root.path)
+        #expect(rules.isIgnored(relativePath: path, isDirectory: isDirectory) == ignored)
+    }
+
+    @Test func nestedGitignoreAppliesBelowItsFolder() throws {
+        let site = try TemporarySite(["sub/.gitignore": "*.css\n!keep.css\n", "sub/a.css": "", "a.css": ""])
+        let rules = IgnoreRules(root: site.root.path)
+        #expect(rules.isIgnored(relativePath: "sub/a.css", isDirectory: false))
+        #expect(!rules.isIgnored(relativePath: "sub/keep.css", isDirectory: false))
+        #expect(!rules.isIgnored(relativePath: "a.css", isDirectory: false))
+    }
+
+    @Test func aFileUnderAnIgnoredFolderCannotBeReincluded() throws {
+        let site = try TemporarySite([".gitignore": "vendor/\n!vendor/app.js\n"])
+        let rules = IgnoreRules(root: site.root.path)
+        #expect(rules.isIgnored(relativePath: "vendor/app.js", isDirectory: false))
+    }
+
+    @Test func extraPatternsFromTheCommandLine() {
+        let rules = IgnoreRules(root: "/nonexistent-root", extraPatterns: ["*.bak", "drafts/"])
+        #expect(rules.isIgnored(relativePath: "a.bak", isDirectory: false))
+        #expect(rules.isIgnored(relativePath: "drafts/post.html", isDirectory: false))
+        #expect(!rules.isIgnored(relativePath: "post.html", isDirectory: false))
+    }
+
+    @Test func changedGitignoreIsReread() throws {
+        let site = try TemporarySite([".gitignore": "*.md\n"])
+        let rules = IgnoreRules(root: site.root.path)
+        #expect(rules.isIgnored(relativePath: "a.md", isDirectory: false))
+        try site.write(".gitignore", "*.txt\n")
+        rules.gitignoreChanged()
+        #expect(!rules.isIgnored(relativePath: "a.md", isDirectory: false))
+        #expect(rules.isIgnored(relativePath: "a.txt", isDirectory: false))
+    }
+}
