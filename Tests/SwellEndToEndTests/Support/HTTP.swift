@@ -24,6 +24,38 @@ enum HTTP {
         }
     }
 
+    /// Like `exchange`, but stops once the response's `Content-Length` body has arrived, for
+    /// servers (chromedriver) that keep the connection open.
+    static func exchangeFramed(port: Int, _ request: String, timeout: TimeInterval = 60) async throws -> String {
+        try await onThread {
+            let fd = try connect(port: port)
+            defer { close(fd) }
+            _ = request.withCString { write(fd, $0, strlen($0)) }
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                if n == 0 { break }
+                if n < 0 {
+                    if errno == EAGAIN || errno == EINTR { continue }
+                    break
+                }
+                received.append(contentsOf: buffer[0..<n])
+                if let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
+                    let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
+                    if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+                        let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)),
+                        received.count - end.upperBound >= length
+                    {
+                        break
+                    }
+                }
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
+    }
+
     static func get(port: Int, _ path: String, host: String = "127.0.0.1") async throws -> String {
         try await exchange(port: port, "GET \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
     }

@@ -1,0 +1,147 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Headless Chromium driven through chromedriver's W3C WebDriver protocol: plain JSON over
+/// HTTP on 127.0.0.1, so no client library is needed. One chromedriver and one browser
+/// session per instance; `quit()` stops both.
+final class WebDriver: Sendable {
+    let port: Int
+    let session: String
+    private let driver: Process
+
+    static var isAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+    }
+
+    init() async throws {
+        port = try Self.freePort()
+        driver = Process()
+        driver.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
+        driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+        driver.standardOutput = FileHandle.nullDevice
+        driver.standardError = FileHandle.nullDevice
+        try driver.run()
+        // Wait (bounded) until chromedriver answers.
+        var ready = false
+        for _ in 0..<100 where !ready {
+            if let status = try? await Self.request(port: port, "GET", "/status", nil), status.contains("\"ready\":true") {
+                ready = true
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        guard ready else {
+            kill(driver.processIdentifier, SIGKILL)
+            throw WebDriverError.failed("chromedriver did not start")
+        }
+        let capabilities: [String: Any] = [
+            "capabilities": [
+                "alwaysMatch": [
+                    "browserName": "chrome",
+                    "goog:chromeOptions": [
+                        "binary": "/usr/bin/chromium",
+                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"],
+                    ],
+                ]
+            ]
+        ]
+        let answer = try await Self.json(port: port, "POST", "/session", capabilities)
+        guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
+            kill(driver.processIdentifier, SIGKILL)
+            throw WebDriverError.failed("no session: \(answer)")
+        }
+        session = id
+    }
+
+    func quit() async {
+        _ = try? await Self.request(port: port, "DELETE", "/session/\(session)", nil)
+        // The session (and its browser) is gone; chromedriver ignores SIGTERM while idle, so SIGKILL.
+        kill(driver.processIdentifier, SIGKILL)
+        // Bounded: Foundation's waitUntilExit can wait on a run loop nobody drives here.
+        for _ in 0..<100 where driver.isRunning {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func open(_ url: String) async throws {
+        _ = try await Self.json(port: port, "POST", "/session/\(session)/url", ["url": url])
+    }
+
+    /// Runs `script` (a function body that returns a value) in the page.
+    func run(_ script: String) async throws -> Any? {
+        let answer = try await Self.json(port: port, "POST", "/session/\(session)/execute/sync", ["script": script, "args": [Any]()])
+        return answer["value"]
+    }
+
+    /// Polls `script` every 50 ms until it returns true; false after `timeout`.
+    func waitUntil(_ script: String, timeout: Duration = .seconds(15)) async throws -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if let value = try? await run(script), value as? Bool == true { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    // MARK: HTTP
+
+    static func json(port: Int, _ method: String, _ path: String, _ body: [String: Any]) async throws -> [String: Any] {
+        let data = try JSONSerialization.data(withJSONObject: body)
+        let text = try await request(port: port, method, path, data)
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw WebDriverError.failed("not JSON: \(text)")
+        }
+        if let value = object["value"] as? [String: Any], let error = value["error"] as? String {
+            throw WebDriverError.failed("\(error): \(value["message"] ?? "")")
+        }
+        return object
+    }
+
+    static func request(port: Int, _ method: String, _ path: String, _ body: Data?) async throws -> String {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        let raw = try await HTTP.exchangeFramed(port: port, head + "\r\n" + String(decoding: body ?? Data(), as: UTF8.self))
+        guard let split = raw.range(of: "\r\n\r\n") else { throw WebDriverError.failed("no answer") }
+        var payload = String(raw[split.upperBound...])
+        if raw[..<split.lowerBound].lowercased().contains("transfer-encoding: chunked") { payload = Self.unchunk(payload) }
+        return payload
+    }
+
+    static func unchunk(_ text: String) -> String {
+        var output = ""
+        var rest = Substring(text)
+        while let lineEnd = rest.range(of: "\r\n"), let size = Int(rest[..<lineEnd.lowerBound], radix: 16), size > 0 {
+            let start = lineEnd.upperBound
+            let bytes = Array(rest[start...].utf8.prefix(size))
+            output += String(decoding: bytes, as: UTF8.self)
+            rest = rest[rest.utf8.index(start, offsetBy: size)...].dropFirst(2)
+        }
+        return output
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard ok else { throw WebDriverError.failed("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    enum WebDriverError: Error, CustomStringConvertible {
+        case failed(String)
+        var description: String {
+            switch self {
+            case .failed(let why): "WebDriver: \(why)"
+            }
+        }
+    }
+}
