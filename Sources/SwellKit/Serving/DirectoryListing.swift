@@ -23,15 +23,11 @@ public struct DirectoryListing: Sendable {
         let readable = openat(folder.descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if readable >= 0, let stream = fdopendir(readable) {
             defer { closedir(stream) }
-            while let entry = readdir(stream) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name.hasPrefix(".") { continue }
+            DirectoryEntries.forEach(in: stream) { name, _ in
+                if name.hasPrefix(".") { return }
                 let childPath = relativePath == "." ? name : relativePath + "/" + name
                 // Opening through ROOT's descriptor both tells the kind and drops escaping symlinks.
-                guard case .success(let child) = root.open(childPath) else { continue }
-                guard child.kind != .other else { continue }
+                guard case .success(let child) = root.open(childPath), child.kind != .other else { return }
                 entries.append(Entry(name: name, isFolder: child.kind == .directory, size: child.size))
             }
         } else if readable >= 0 {

@@ -22,17 +22,12 @@ public struct DirectorySnapshot: Sendable, Equatable {
     private mutating func scan(_ folder: String, isIgnored: (String, Bool) -> Bool) {
         guard let stream = opendir(folder) else { return }
         defer { closedir(stream) }
-        let descriptor = dirfd(stream)
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        DirectoryEntries.forEach(in: stream) { name, descriptor in
             var info = stat()
-            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
             let path = folder + "/" + name
             let isDirectory = info.st_mode & S_IFMT == S_IFDIR
-            if isIgnored(path, isDirectory) { continue }
+            if isIgnored(path, isDirectory) { return }
             entries[path] = Entry(
                 inode: UInt64(info.st_ino),
                 size: Int64(info.st_size),

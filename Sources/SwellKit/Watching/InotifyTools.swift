@@ -262,27 +262,24 @@ private final class EventThread {
         watched.insert(folder)
         guard let stream = opendir(folder) else { return true }
         defer { closedir(stream) }
-        let descriptor = dirfd(stream)
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
+        var complete = true
+        DirectoryEntries.forEach(in: stream) { name, descriptor in
+            guard complete else { return }
             let path = folder + "/" + name
             var info = stat()
-            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
             let isDirectory = info.st_mode & S_IFMT == S_IFDIR
-            if registration.isIgnored(path, isDirectory) { continue }
+            if registration.isIgnored(path, isDirectory) { return }
             if isDirectory {
                 if reportFilesAsCreated { registration.continuation.yield(WatchEvent(path: path, kind: .created, isDirectory: true)) }
-                guard walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, since: since) else { return false }
+                complete = walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, since: since)
             } else if reportFilesAsCreated {
                 registration.continuation.yield(WatchEvent(path: path, kind: .created))
             } else if let since, Self.isAtOrAfter(info.st_ctim, since) || Self.isAtOrAfter(info.st_mtim, since) {
                 registration.continuation.yield(WatchEvent(path: path, kind: .modified))
             }
         }
-        return true
+        return complete
     }
 
     private func updateCount(_ registration: InotifyTools.Registration) {

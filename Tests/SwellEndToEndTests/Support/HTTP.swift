@@ -8,25 +8,16 @@ import Foundation
 enum HTTP {
     /// Sends `request` and returns everything the server sent before closing (or `timeout`).
     static func exchange(port: Int, _ request: String, timeout: TimeInterval = 10) async throws -> String {
-        try await onThread {
-            let fd = try connect(port: port)
-            defer { close(fd) }
-            _ = request.withCString { write(fd, $0, strlen($0)) }
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-                if n <= 0 { break }
-                received.append(contentsOf: buffer[0..<n])
-            }
-            return String(decoding: received, as: UTF8.self)
-        }
+        try await exchange(port: port, request, timeout: timeout, stopAtContentLength: false)
     }
 
     /// Like `exchange`, but stops once the response's `Content-Length` body has arrived, for
     /// servers (chromedriver) that keep the connection open.
     static func exchangeFramed(port: Int, _ request: String, timeout: TimeInterval = 60) async throws -> String {
+        try await exchange(port: port, request, timeout: timeout, stopAtContentLength: true)
+    }
+
+    private static func exchange(port: Int, _ request: String, timeout: TimeInterval, stopAtContentLength: Bool) async throws -> String {
         try await onThread {
             let fd = try connect(port: port)
             defer { close(fd) }
@@ -38,11 +29,11 @@ enum HTTP {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
                 if n == 0 { break }
                 if n < 0 {
-                    if errno == EAGAIN || errno == EINTR { continue }
+                    if errno == EINTR || (stopAtContentLength && errno == EAGAIN) { continue }
                     break
                 }
                 received.append(contentsOf: buffer[0..<n])
-                if let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
+                if stopAtContentLength, let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
                     let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
                     if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
                         let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)),
