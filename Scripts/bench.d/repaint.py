@@ -1,0 +1,87 @@
+"""Write -> repaint in headless Chromium, for a CSS update and for a page reload.
+
+Usage: repaint.py BASE_URL ROOT ROUNDS
+The page records, with the wall clock, the first animation frame in which the new style
+is computed (CSS update) or the first frame after the reloaded page loads; the script
+records the wall clock just before the write. Both run on this machine, so the clocks
+are the same. Prints JSON: median and p95 in ms for each case.
+"""
+import json, os, socket, statistics, subprocess, sys, time, urllib.request
+
+base, root, rounds = sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3])
+
+PAGE = """<!doctype html><html><head><link rel="stylesheet" href="/repaint.css"></head>
+<body><h1 id="t">v0</h1><script>
+window.__painted = null;
+requestAnimationFrame(function () { sessionStorage.paintedAt = String(Date.now()); });
+window.__watchColor = function (color) {
+  window.__painted = null;
+  (function check() {
+    if (getComputedStyle(document.getElementById('t')).color === color) { window.__painted = Date.now(); return; }
+    requestAnimationFrame(check);
+  })();
+};
+</script></body></html>"""
+
+def write(path, text):
+    with open(path, "w") as f: f.write(text)
+
+write(os.path.join(root, "repaint.html"), PAGE)
+write(os.path.join(root, "repaint.css"), "h1{color:rgb(0,0,0)}")
+
+sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
+driver = subprocess.Popen(["chromedriver", f"--port={port}", "--allowed-ips=127.0.0.1"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["value"]
+
+def js(script):
+    return call("POST", f"/session/{session}/execute/sync", {"script": script, "args": []})
+
+def wait(script, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = js(script)
+        if value: return value
+        time.sleep(0.02)
+    raise TimeoutError(script)
+
+try:
+    for _ in range(100):
+        try:
+            call("GET", "/status"); break
+        except Exception:
+            time.sleep(0.1)
+    session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+        "binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}}}})["sessionId"]
+    call("POST", f"/session/{session}/url", {"url": base + "/repaint.html"})
+    wait("return !!(window.__swell && window.__swell.instance)")
+    css, reload = [], []
+    for i in range(rounds):
+        color = f"rgb({(i * 37) % 256}, {(i * 91) % 256}, 1)"
+        js(f"window.__watchColor('{color}'); return true")
+        time.sleep(0.2)
+        start = time.time() * 1000
+        write(os.path.join(root, "repaint.css"), "h1{color:%s}" % color)
+        painted = wait("return window.__painted")
+        css.append(painted - start)
+    for i in range(rounds):
+        js("sessionStorage.removeItem('paintedAt'); window.__old = 1; return true")
+        time.sleep(0.2)
+        start = time.time() * 1000
+        write(os.path.join(root, "repaint.html"), PAGE.replace("v0", f"v{i + 1}"))
+        painted = float(wait("return window.__old === undefined && window.__swell && window.__swell.instance && sessionStorage.paintedAt"))
+        reload.append(painted - start)
+    def summary(values):
+        values.sort()
+        return {"median_ms": round(statistics.median(values), 1), "p95_ms": round(values[max(0, int(len(values) * 0.95) - 1)], 1)}
+    print(json.dumps({"css_update": summary(css), "page_reload": summary(reload)}))
+finally:
+    try: call("DELETE", f"/session/{session}")
+    except Exception: pass
+    os.killpg(driver.pid, 9)
