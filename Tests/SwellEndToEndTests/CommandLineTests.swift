@@ -27,7 +27,8 @@ import Testing
         let swell = try SwellProcess([site.path, "-p", "0"])
         let port = try await swell.port()
         var streams: [Int32] = []
-        for _ in 0..<3 { streams.append(try await HTTP.openStream(port: port, "/stream")) }
+        for _ in 0..<2 { streams.append(try await HTTP.openStream(port: port, "/stream")) }
+        for _ in 0..<2 { streams.append(try await HTTP.openStream(port: port, "/__swell/events")) }
         defer { streams.forEach { close($0) } }
         let start = Date()
         swell.signal(signal)
@@ -43,6 +44,13 @@ import Testing
         #expect(firstLine.contains("/nonexistent/swell-missing-root"))
         #expect(firstLine.contains("swell PATH"))
         #expect(!swell.output.contains("http://"))
+    }
+
+    @Test func missingWatchFolderExits1NamingIt() async throws {
+        let site = try Site()
+        let swell = try SwellProcess([site.path, "-p", "0", "--watch", "/nonexistent/templates"])
+        #expect(await swell.exitCode(within: 10) == 1)
+        #expect(swell.errorOutput.contains("--watch folder /nonexistent/templates"))
     }
 
     @Test func fileAsRootExits1() async throws {

@@ -6,6 +6,7 @@ public enum SwellError: Error, Equatable, CustomStringConvertible {
     case portBusy(host: String, port: Int)
     case noFreePort(host: String, first: Int, last: Int)
     case cannotBind(host: String, port: Int, reason: String)
+    case watchFolderMissing(String)
 
     public var description: String {
         switch self {
@@ -19,6 +20,8 @@ public enum SwellError: Error, Equatable, CustomStringConvertible {
             return "port \(port) on \(host) is already in use; pick another with --port N, or --port 0 for any free port"
         case .noFreePort(let host, let first, let last):
             return "ports \(first)–\(last) on \(host) are all in use; pick one with --port N, or --port 0 for any free port"
+        case .watchFolderMissing(let path):
+            return "the --watch folder \(path) does not exist or is not a folder; create it or drop that --watch"
         case .cannotBind(let host, let port, let reason):
             return "cannot listen on \(host):\(port) (\(reason)); check --host, or pick another port with --port N"
         }

@@ -28,8 +28,17 @@ public final class LiveReloadService: Service, Sendable {
     private let current = Mutex<(any FileWatcher)?>(nil)
     private let ready = Atomic<Bool>(false)
     private let batcher: Mutex<ChangeBatcher<ContinuousClock>>
+    /// The watcher to start with; nil picks inotify, or polling with `--poll`. Tests pass a fake.
+    private let initialWatcher: (any FileWatcher)?
 
-    public init(configuration: SwellConfiguration, hub: EventHub, logger: Logger, probe: any ExistenceProbe = FileSystemProbe()) {
+    public init(
+        configuration: SwellConfiguration,
+        hub: EventHub,
+        logger: Logger,
+        probe: any ExistenceProbe = FileSystemProbe(),
+        initialWatcher: (any FileWatcher)? = nil
+    ) {
+        self.initialWatcher = initialWatcher
         self.configuration = configuration
         self.hub = hub
         self.logger = logger
@@ -67,7 +76,7 @@ public final class LiveReloadService: Service, Sendable {
 
     private func consumeEvents(wake: AsyncStream<Void>.Continuation) async {
         var watcher: any FileWatcher =
-            configuration.pollMilliseconds.map {
+            initialWatcher ?? configuration.pollMilliseconds.map {
                 PollingWatcher(roots: roots, ignore: ignore, interval: .milliseconds($0))
             } ?? InotifyWatcher(roots: roots, ignore: ignore)
         while !Task.isCancelled {
@@ -88,7 +97,7 @@ public final class LiveReloadService: Service, Sendable {
                 if fallBack { break }
             }
             watcher.stop()
-            guard fallBack, watcher is InotifyWatcher else { return }
+            guard fallBack, !(watcher is PollingWatcher) else { return }
             let limit = Self.maxUserWatches().map { " (fs.inotify.max_user_watches = \($0))" } ?? ""
             logger.error(
                 """

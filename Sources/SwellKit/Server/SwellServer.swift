@@ -41,6 +41,10 @@ public struct SwellServer: Sendable {
     public init(configuration: SwellConfiguration) throws(SwellError) {
         self.configuration = configuration
         self.root = try RootDirectory(path: configuration.root)
+        for folder in configuration.extraWatchPaths where configuration.liveReload {
+            var info = stat()
+            guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw .watchFolderMissing(folder) }
+        }
         self.hub = configuration.liveReload ? EventHub(version: configuration.version) : nil
     }
 

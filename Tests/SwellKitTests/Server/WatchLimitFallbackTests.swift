@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import SwellKit
+
+/// A watcher that cannot cover the tree, as inotify does when `max_user_watches` is reached.
+final class ExhaustedWatcher: FileWatcher {
+    let kind = "inotify"
+    var watchCount: Int { 0 }
+    func start() -> AsyncStream<WatchEvent> {
+        AsyncStream { continuation in
+            continuation.yield(WatchEvent(path: "", kind: .watchLimitReached))
+            continuation.finish()
+        }
+    }
+    func stop() {}
+}
+
+@Suite struct WatchLimitFallbackTests {
+    @Test func reachingTheWatchLimitSwitchesToPollingAndChangesStillArrive() async throws {
+        let site = try TemporarySite(["page.html": "1"])
+        var configuration = SwellConfiguration(root: site.root.path)
+        configuration.pollMilliseconds = 20
+        let hub = EventHub(instanceID: "test")
+        var logger = Logger(label: "swell.test")
+        logger.logLevel = .critical
+        let service = LiveReloadService(configuration: configuration, hub: hub, logger: logger, initialWatcher: ExhaustedWatcher())
+        let queue = hub.subscribe(lastEventID: nil)
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+
+        var ready = false
+        for _ in 0..<500 where !ready {
+            ready = service.watcherStatus.kind == "polling" && service.watcherStatus.ready
+            if !ready { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(ready, "the service never fell back to a ready polling watcher")
+        try site.write("page.html", "changed after the fallback")
+        let item = await queue.next()
+        guard case .event(let event) = item else {
+            Issue.record("no event after the fallback: \(String(describing: item))")
+            return
+        }
+        #expect(event.name == .reload)
+        #expect(event.data == #"{"paths":["/page.html"]}"#)
+    }
+}
