@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The built binary's live-reload channel, read as a stream over a socket.
+@Suite struct LiveReloadProcessTests {
+    @Test func aSavedPageArrivesAsOneReloadOnTheEventStream() async throws {
+        let site = try Site(["index.html": "<body>1</body>", "css/site.css": "a{}"])
+        let swell = try SwellProcess([site.path, "-p", "0"])
+        let port = try await swell.port()
+        let fd = try HTTP.connect(port: port)
+        defer { close(fd) }
+        _ = "GET /__swell/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".withCString { write(fd, $0, strlen($0)) }
+        var text = try await read(fd, until: "\"version\"")
+        #expect(text.contains("Content-Type: text/event-stream"))
+        // The watch is set up in the background; status says when it is complete.
+        for _ in 0..<500 where !(try await HTTP.get(port: port, "/__swell/status")).contains("\"watchReady\":true") {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try Data("a{color:red}".utf8).write(to: site.root.appendingPathComponent("css/site.css"))
+        text = try await read(fd, until: "\"/css/site.css\"")
+        #expect(text.contains("event: update\ndata: {\"paths\":[\"/css/site.css\"]}"))
+        try Data("<body>2</body>".utf8).write(to: site.root.appendingPathComponent("index.html"))
+        text = try await read(fd, until: "\"/index.html\"")
+        #expect(text.contains("event: reload\ndata: {\"paths\":[\"/index.html\"]}"))
+        let page = try await HTTP.get(port: port, "/")
+        #expect(page.contains("<body>2<script src=\"/__swell/client.js\"></script></body>"))
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 3) == 0)
+    }
+
+    /// Reads from `fd` until the text so far contains `needle` (10 s at most).
+    func read(_ fd: Int32, until needle: String) async throws -> String {
+        try await HTTP.onThread {
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 16384)
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                if String(decoding: received, as: UTF8.self).contains(needle) { break }
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+                if n == 0 { break }
+                if n > 0 { received.append(contentsOf: buffer[0..<n]) }
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
+    }
+}
