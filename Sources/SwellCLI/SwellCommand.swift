@@ -105,7 +105,7 @@ struct SwellCommand: AsyncParsableCommand {
         let banner = StartupBanner(root: configuration.root, quiet: quiet)
         let openBrowser = open
         do {
-            try await server.run(logger: Logger(label: "swell.http")) { listening in
+            try await server.run(logger: Logger(label: "swell.http"), eventLogger: logger) { listening in
                 banner.print(listening)
                 if openBrowser { BrowserLauncher.open(listening.baseURL, logger: logger) }
             }

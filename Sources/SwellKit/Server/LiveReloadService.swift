@@ -123,7 +123,9 @@ public final class LiveReloadService: Service, Sendable {
             guard let batch = batcher.withLock({ $0.isDue(now: ContinuousClock.now) ? $0.take() : nil }) else { continue }
             guard let change = ChangeSet.reconcile(batch, root: configuration.root, probe: probe) else { continue }
             let event = hub.publish(change)
-            logger.info("\(event.name.rawValue): \((change.paths + change.files).prefix(5).joined(separator: ", "))")
+            let changed = change.paths + change.files
+            let more = changed.count > 5 ? " and \(changed.count - 5) more" : ""
+            logger.info("\(event.name.rawValue) \(changed.prefix(5).joined(separator: ", "))\(more)")
         }
     }
 

@@ -53,6 +53,7 @@ public struct SwellServer: Sendable {
         port: Int,
         movedFrom: Int? = nil,
         logger: Logger,
+        eventLogger: Logger? = nil,
         onListening: @escaping @Sendable (Listening) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let host = configuration.host
@@ -60,7 +61,7 @@ public struct SwellServer: Sendable {
         var services: [any Service] = []
         var control: ControlRoutes?
         if let hub {
-            let liveReload = LiveReloadService(configuration: configuration, hub: hub, logger: logger)
+            let liveReload = LiveReloadService(configuration: configuration, hub: hub, logger: eventLogger ?? logger)
             services = [liveReload, PingService(hub: hub)]
             control = ControlRoutes(hub: hub, liveReload: liveReload, root: configuration.root)
         }
@@ -79,9 +80,16 @@ public struct SwellServer: Sendable {
 
     /// Runs until SIGINT or SIGTERM, then shuts down gracefully: open streams end, and the
     /// process returns within `shutdownGrace` even if a client holds a response open.
-    public func run(logger: Logger, onListening: @escaping @Sendable (Listening) async -> Void) async throws {
+    /// `eventLogger` reports each reload and update (and the watch-limit advice); `logger` the HTTP side.
+    public func run(logger: Logger, eventLogger: Logger? = nil, onListening: @escaping @Sendable (Listening) async -> Void) async throws {
         let choice = try PortBinder.choose(configuration)
-        let app = makeApplication(port: choice.port, movedFrom: choice.movedFrom, logger: logger, onListening: onListening)
+        let app = makeApplication(
+            port: choice.port,
+            movedFrom: choice.movedFrom,
+            logger: logger,
+            eventLogger: eventLogger,
+            onListening: onListening
+        )
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],
