@@ -19,12 +19,14 @@ public enum EventStreamResponse {
             HTTPField.Name("X-Content-Type-Options")!: "nosniff",
         ]
         guard request.method == .get else { return Response(status: .ok, headers: headers) }
-        let queue = hub.subscribe(lastEventID: request.headers[HTTPField.Name("Last-Event-ID")!])
+        let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
         let hello = hub.hello
         return Response(
             status: .ok,
             headers: headers,
             body: ResponseBody { writer in
+                // Subscribed only once the body runs, so a response that is never written leaves nothing behind.
+                let queue = hub.subscribe(lastEventID: lastEventID)
                 defer { hub.unsubscribe(queue) }
                 do {
                     try await request.body.consumeWithCancellationOnInboundClose { _ in
