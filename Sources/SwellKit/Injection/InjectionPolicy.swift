@@ -13,7 +13,7 @@ public struct InjectionPolicy: Sendable {
     /// into `fetch()`ed fragments, which must stay byte-identical.
     public func shouldInject(_ request: Request) -> Bool {
         guard enabled else { return false }
-        guard let destination = request.headers[HTTPField.Name("Sec-Fetch-Dest")!]?.lowercased() else { return true }
+        guard let destination = request.headers[.secFetchDest]?.lowercased() else { return true }
         return destination == "document" || destination == "iframe"
     }
 }

@@ -18,7 +18,7 @@ public enum ClientScript {
             .cacheControl: "no-cache",
             .eTag: etag,
             .contentLength: String(bytes.count),
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            .contentTypeOptions: "nosniff",
         ]
         if let match = request.headers[.ifNoneMatch], match.contains(etag) {
             headers[.contentLength] = nil

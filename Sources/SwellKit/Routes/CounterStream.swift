@@ -28,13 +28,13 @@ public struct CounterStream: Sendable {
     }
 
     public func response(to request: Request) -> Response {
-        let start = Self.firstNumber(lastEventID: request.headers[HTTPField.Name("Last-Event-ID")!])
+        let start = Self.firstNumber(lastEventID: request.headers[.lastEventID])
         let interval = self.interval
         let headers: HTTPFields = [
             .contentType: "text/event-stream",
             .cacheControl: "no-cache",
             .accessControlAllowOrigin: "*",
-            HTTPField.Name("X-Accel-Buffering")!: "no",
+            .accelBuffering: "no",
         ]
         guard request.method != .head else { return Response(status: .ok, headers: headers) }
         return Response(

@@ -15,11 +15,11 @@ public enum EventStreamResponse {
         let headers: HTTPFields = [
             .contentType: "text/event-stream",
             .cacheControl: "no-cache",
-            HTTPField.Name("X-Accel-Buffering")!: "no",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            .accelBuffering: "no",
+            .contentTypeOptions: "nosniff",
         ]
         guard request.method == .get else { return Response(status: .ok, headers: headers) }
-        let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!]
+        let lastEventID = request.headers[.lastEventID]
         let hello = hub.hello
         return Response(
             status: .ok,

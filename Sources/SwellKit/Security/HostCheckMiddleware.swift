@@ -33,7 +33,7 @@ public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
             return Response(
                 status: .forbidden,
                 headers: [
-                    .contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache", HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                    .contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache", .contentTypeOptions: "nosniff",
                 ],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: message))
             )

@@ -8,10 +8,10 @@ import Hummingbird
 /// (curl, scripts) send neither and are let through.
 public enum OriginPolicy {
     public static func allowsStateChange(_ request: Request) -> Bool {
-        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased(), site == "cross-site" || site == "same-site" {
+        if let site = request.headers[.secFetchSite]?.lowercased(), site == "cross-site" || site == "same-site" {
             return false
         }
-        guard let origin = request.headers[HTTPField.Name("Origin")!] else { return true }
+        guard let origin = request.headers[.requestOrigin] else { return true }
         guard let host = request.head.authority, !host.isEmpty else { return false }
         return origin.lowercased() == "http://" + host.lowercased()
     }

@@ -110,18 +110,11 @@ public struct StaticFileResponder: Sendable {
     func serve(_ file: OpenFile, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         let contentType = ContentTypes.forExtension(Self.fileExtension(of: name))
         let isHTML = ContentTypes.isHTML(contentType)
-        // Plan the injection before any header: Content-Length and ETag describe the injected bytes.
-        var injectionOffset: Int?
-        if isHTML && options.injection.shouldInject(request) {
-            do {
-                injectionOffset = try FileBody.injectionOffset(in: file)
-            } catch {
-                return plain(.internalServerError, "500 Internal Server Error: \(error).")
-            }
-        }
-        let etag = EntityTag(file: file, variant: injectionOffset == nil ? nil : "swell")
+        // The injected variant gets its own ETag, decided by the policy alone, so a revalidation
+        // is answered with 304 before the file is read at all.
+        let injects = isHTML && options.injection.shouldInject(request)
+        let etag = EntityTag(file: file, variant: injects ? "swell" : nil)
         var headers = baseHeaders(contentType: contentType)
-        if isHTML && options.injection.enabled { headers[.vary] = "Sec-Fetch-Dest" }
         headers[.eTag] = etag.description
         headers[.lastModified] = HTTPDate.format(secondsSinceEpoch: file.modifiedSeconds)
         if !isHTML { headers[.acceptRanges] = "bytes" }
@@ -129,6 +122,16 @@ public struct StaticFileResponder: Sendable {
         if status == .ok && ConditionalRequest.isNotModified(request.headers, etag: etag, modifiedSeconds: file.modifiedSeconds) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
+        }
+
+        // Plan the injection before any header is written: Content-Length describes the injected bytes.
+        var injectionOffset: Int?
+        if injects {
+            do {
+                injectionOffset = try FileBody.injectionOffset(in: file)
+            } catch {
+                return plain(.internalServerError, "500 Internal Server Error: \(error).")
+            }
         }
 
         var range = file.size > 0 ? 0...(file.size - 1) : nil as ClosedRange<Int>?
@@ -195,7 +198,6 @@ public struct StaticFileResponder: Sendable {
     func html(_ status: HTTPResponse.Status, _ page: String, request: Request) -> Response {
         var headers = baseHeaders(contentType: "text/html; charset=utf-8")
         var bytes = Array(page.utf8)
-        if options.injection.enabled { headers[.vary] = "Sec-Fetch-Dest" }
         if options.injection.shouldInject(request) { bytes = ScriptInjector.inject(into: bytes) }
         let buffer = ByteBuffer(bytes: bytes)
         headers[.contentLength] = String(buffer.readableBytes)
@@ -215,12 +217,14 @@ public struct StaticFileResponder: Sendable {
         var headers: HTTPFields = [
             .contentType: contentType,
             .cacheControl: "no-cache",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            .contentTypeOptions: "nosniff",
         ]
+        // With live reload on, an HTML body depends on Sec-Fetch-Dest (navigations get the script).
+        if options.injection.enabled && ContentTypes.isHTML(contentType) { headers[.vary] = "Sec-Fetch-Dest" }
         if options.cors {
             headers[.accessControlAllowOrigin] = "*"
         } else {
-            headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
+            headers[.crossOriginResourcePolicy] = "same-origin"
         }
         return headers
     }

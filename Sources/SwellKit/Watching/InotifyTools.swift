@@ -182,6 +182,9 @@ private final class EventThread {
         if let pending = pendingMoveOut, !(mask & UInt32(IN_MOVED_TO) != 0 && cookie == pending.cookie) {
             finishPendingMoveOut()
         }
+        // A watch whose folder was dropped (moved out, deleted) may still have events queued
+        // under its old name: they describe nothing under any root any more.
+        guard watched.contains(folder) else { return }
 
         let kind: WatchEvent.Kind
         if mask & UInt32(IN_CREATE) != 0 {
