@@ -41,7 +41,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             ],
-            resources: [.embedInCode("Resources/client.js")],
+            resources: [.embedInCode("Resources/client.js"), .embedInCode("Resources/worker.js")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

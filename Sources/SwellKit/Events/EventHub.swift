@@ -15,8 +15,15 @@ public final class EventHub: Sendable {
         var sequence = 0
         var replay: ReplayBuffer
         var clients: [Int: ClientQueue] = [:]
+        /// Pages each stream serves: one for a page's own stream, every tab of the browser
+        /// for a stream a SharedWorker or an elected tab holds on their behalf.
+        var pages: [Int: Int] = [:]
         var nextClient = 1
     }
+
+    /// Above this, a client's page count is not believed (it is only ever reported by
+    /// same-origin script, but a number from the wire is still bounded).
+    public static let maximumPagesPerClient = 10_000
 
     private let state: Mutex<State>
     private let queueCapacity: Int
@@ -29,8 +36,17 @@ public final class EventHub: Sendable {
     }
 
     /// The greeting every stream starts with (no id, so it never moves `Last-Event-ID`).
-    public var hello: LiveEvent {
-        LiveEvent(id: nil, name: .hello, data: "{\"server\":" + JSONText.string(instanceID) + ",\"version\":" + JSONText.string(version) + "}")
+    /// `client` names the stream, so that a shared client can report how many pages it serves;
+    /// `last` is the newest event id, so that a page shown from the browser's cache can tell
+    /// whether it is stale.
+    public func hello(for client: ClientQueue) -> LiveEvent {
+        let last = lastEventID.map { JSONText.string($0.description) } ?? "null"
+        return LiveEvent(
+            id: nil,
+            name: .hello,
+            data: "{\"server\":" + JSONText.string(instanceID) + ",\"version\":" + JSONText.string(version)
+                + ",\"client\":\(client.id),\"last\":" + last + "}"
+        )
     }
 
     /// Publishes a batch; returns the event that was sent.
@@ -49,11 +65,13 @@ public final class EventHub: Sendable {
 
     /// Registers a client. Its queue starts with what it missed since `lastEventID`: the
     /// events themselves when they are still buffered, else one `reload`.
-    public func subscribe(lastEventID: String?) -> ClientQueue {
+    /// `pages` is how many pages the stream serves (see `setPages`).
+    public func subscribe(lastEventID: String?, pages: Int = 1) -> ClientQueue {
         state.withLock { state in
             let queue = ClientQueue(id: state.nextClient, capacity: queueCapacity)
             state.nextClient += 1
             state.clients[queue.id] = queue
+            state.pages[queue.id] = Self.clamp(pages)
             if let header = lastEventID, !header.isEmpty {
                 let latest = EventID(instance: instanceID, sequence: state.sequence)
                 if let id = EventID(header), id.instance == instanceID, id.sequence <= state.sequence,
@@ -69,8 +87,42 @@ public final class EventHub: Sendable {
     }
 
     public func unsubscribe(_ queue: ClientQueue) {
-        _ = state.withLock { $0.clients.removeValue(forKey: queue.id) }
+        state.withLock { state in
+            state.clients[queue.id] = nil
+            state.pages[queue.id] = nil
+        }
         queue.close()
+    }
+
+    /// Records how many pages a connected stream now serves; false when no such stream is connected.
+    @discardableResult
+    public func setPages(_ pages: Int, forClient id: Int) -> Bool {
+        state.withLock { state in
+            guard state.clients[id] != nil else { return false }
+            state.pages[id] = Self.clamp(pages)
+            return true
+        }
+    }
+
+    /// Connected streams (one per browser when its pages share one) and the pages they serve.
+    public var presence: Presence {
+        state.withLock { state in
+            Presence(streams: state.clients.count, pages: state.pages.values.reduce(0, +), streamsOpened: state.nextClient - 1)
+        }
+    }
+
+    /// Who is listening, for `/__swell/status`.
+    public struct Presence: Sendable, Equatable {
+        /// Open `/__swell/events` connections.
+        public var streams: Int
+        /// Pages those connections serve.
+        public var pages: Int
+        /// Every `/__swell/events` connection since start, closed ones included.
+        public var streamsOpened: Int
+    }
+
+    private static func clamp(_ pages: Int) -> Int {
+        min(max(pages, 0), maximumPagesPerClient)
     }
 
     /// Queues a `: ping` comment on every stream.

@@ -1,11 +1,16 @@
 // Swell's live-reload client, injected into every HTML page Swell serves.
 // It listens on /__swell/events: `reload` reloads the page, `update` swaps stylesheets and
 // images in place. Silent except for console lines prefixed with [swell].
+//
+// Browsers allow six HTTP/1.1 connections per host, so tabs share one stream per browser:
+// through a SharedWorker (/__swell/worker.js) where there is one; else one tab, elected with
+// Web Locks, holds the stream and relays it on a BroadcastChannel; else each page has its own.
 (function () {
   "use strict";
   // A second copy on the same page (injected twice, or loaded by hand as well) does nothing.
   if (window.__swell) return;
-  var swell = (window.__swell = { instance: null, connections: 0 });
+  // mode: "shared-worker", "leader" or "page"; lastId: the newest event this page has seen.
+  var swell = (window.__swell = { mode: null, instance: null, lastId: null, connections: 0 });
 
   var IMAGE = /\.(png|jpe?g|gif|svg|webp|avif|ico)$/i;
   var CSS = /\.css$/i;
@@ -25,9 +30,9 @@
     location.reload();
   }
 
-  function pathsOf(event) {
+  function pathsOf(data) {
     try {
-      return JSON.parse(event.data).paths || [];
+      return JSON.parse(data).paths || [];
     } catch (error) {
       return [];
     }
@@ -107,37 +112,261 @@
     }
   }
 
-  function connect() {
-    source = new EventSource("/__swell/events");
-    swell.connections += 1;
-    source.addEventListener("hello", function (event) {
-      var info = {};
-      try { info = JSON.parse(event.data); } catch (error) { /* keep the defaults */ }
-      retryDelay = 1000;
-      if (swell.instance === null) {
-        swell.instance = info.server;
-        log("live reload on (Swell " + info.version + ")");
-      } else if (info.server !== swell.instance) {
-        reloadPage("the server restarted");
-      }
-    });
-    source.addEventListener("reload", function (event) {
-      reloadPage(pathsOf(event).join(", ") || "requested");
-    });
-    source.addEventListener("update", function (event) {
-      update(pathsOf(event));
-    });
-    source.addEventListener("error", function () {
-      // CONNECTING: the browser retries by itself. CLOSED: it gave up (a refused connection
-      // or a non-200 answer while the server restarts), so retry with backoff and jitter.
-      if (source.readyState !== EventSource.CLOSED) return;
-      source.close();
-      var delay = Math.round(retryDelay * (0.5 + Math.random()));
-      retryDelay = Math.min(retryDelay * 2, 15000);
-      log("connection lost; retrying in " + delay + " ms");
-      setTimeout(connect, delay);
-    });
+  // Event ids are "<instance>.<sequence>": an event is new unless this page has seen it or a
+  // later one of the same instance (a tab taking over a shared stream may replay some).
+  function isNew(id) {
+    if (!id || !swell.lastId) return true;
+    var a = id.split("."), b = swell.lastId.split(".");
+    return a[0] !== b[0] || Number(a[1]) > Number(b[1]);
   }
 
-  connect();
+  var sharing = {
+    "shared-worker": "one connection for every tab (SharedWorker)",
+    leader: "one connection for every tab (a tab elected with Web Locks relays it)",
+    page: "one connection per tab (no SharedWorker or Web Locks here)"
+  };
+
+  // Back and forward navigations may show the page from the HTTP cache without asking the
+  // server. The tab remembers the newest event id at each load of this URL; a copy shown from
+  // history while the id has moved on may be stale, so it reloads.
+  var cacheChecked = false;
+  function checkCachedCopy(current) {
+    if (cacheChecked) return;
+    cacheChecked = true;
+    var key = "swell:" + location.pathname + location.search;
+    try {
+      var navigation = performance.getEntriesByType("navigation")[0];
+      var seen = sessionStorage.getItem(key);
+      if (navigation && navigation.type === "back_forward" && seen !== null && seen !== String(current)) {
+        reloadPage("changed since this copy was cached");
+        return;
+      }
+      sessionStorage.setItem(key, String(current));
+    } catch (error) { /* storage unavailable: nothing to compare */ }
+  }
+
+  // Every message, whichever way it came: {type: "hello" | "reload" | "update" | "joined" | "log", ...}.
+  function receive(message) {
+    switch (message.type) {
+      case "hello":
+        var info = {};
+        try { info = JSON.parse(message.data); } catch (error) { /* keep the defaults */ }
+        if (swell.instance === null) {
+          swell.instance = info.server;
+          log("live reload on (Swell " + info.version + "): " + sharing[swell.mode]);
+        } else if (info.server !== swell.instance) {
+          reloadPage("the server restarted");
+        }
+        break;
+      case "reload":
+      case "update":
+        if (!isNew(message.id)) return;
+        if (message.id) swell.lastId = message.id;
+        if (message.type === "reload") {
+          reloadPage(message.reason || pathsOf(message.data).join(", ") || "requested");
+        } else {
+          update(pathsOf(message.data));
+        }
+        break;
+      case "joined":
+        swell.lastId = message.lastId;
+        checkCachedCopy(message.lastId);
+        break;
+      case "log":
+        log(message.text);
+        break;
+    }
+  }
+
+  // An EventSource on /__swell/events that reconnects by itself with backoff and jitter once
+  // the browser gives up, resuming after the newest event this page has seen.
+  function openStream(pages, deliver) {
+    var retryDelay = 1000;
+    var timer = null;
+    var source = null;
+    var stream = { client: null, hello: null, close: close };
+
+    function connect() {
+      var url = "/__swell/events?pages=" + pages();
+      if (swell.lastId) url += "&last=" + encodeURIComponent(swell.lastId);
+      source = new EventSource(url);
+      swell.connections += 1;
+      source.addEventListener("hello", function (event) {
+        retryDelay = 1000;
+        var info = {};
+        try { info = JSON.parse(event.data); } catch (error) { /* keep the defaults */ }
+        stream.hello = event.data;
+        stream.client = info.client === undefined ? null : info.client;
+        deliver({ type: "hello", data: event.data });
+        deliver({ type: "joined", lastId: swell.lastId || info.last || null });
+      });
+      ["reload", "update"].forEach(function (name) {
+        source.addEventListener(name, function (event) {
+          deliver({ type: name, data: event.data, id: event.lastEventId || null });
+        });
+      });
+      source.addEventListener("error", function () {
+        stream.hello = null;
+        stream.client = null;
+        // CONNECTING: the browser retries by itself. CLOSED: it gave up (a refused connection
+        // or a non-200 answer while the server restarts), so retry with backoff and jitter.
+        if (source.readyState !== EventSource.CLOSED) return;
+        source.close();
+        var delay = Math.round(retryDelay * (0.5 + Math.random()));
+        retryDelay = Math.min(retryDelay * 2, 15000);
+        deliver({ type: "log", text: "connection lost; retrying in " + delay + " ms" });
+        timer = setTimeout(connect, delay);
+      });
+    }
+
+    function close() {
+      clearTimeout(timer);
+      if (source) source.close();
+    }
+
+    connect();
+    return stream;
+  }
+
+  // Tells the server how many pages a shared stream serves (shown by /__swell/status).
+  function reportPages(client, count) {
+    if (client === null || client === undefined) return;
+    fetch("/__swell/pages?client=" + client + "&pages=" + count, { method: "POST" }).catch(function () {});
+  }
+
+  function startSharedWorker(fallback) {
+    var worker = new SharedWorker("/__swell/worker.js", { name: "swell" });
+    var port = worker.port;
+    var answered = false;
+    swell.mode = "shared-worker";
+    // The worker's script could not start (a Content-Security-Policy, a proxy): share another way.
+    worker.addEventListener("error", function () {
+      if (answered) return;
+      port.close();
+      log("the SharedWorker did not start");
+      fallback();
+    });
+    port.addEventListener("message", function (event) {
+      answered = true;
+      receive(event.data || {});
+    });
+    port.start();
+    function join(restored) {
+      port.postMessage({ type: "join", lastId: swell.lastId, restored: restored });
+    }
+    addEventListener("pagehide", function (event) { port.postMessage({ type: "leave", cached: event.persisted }); });
+    addEventListener("pageshow", function (event) { if (event.persisted) join(true); });
+    join(false);
+  }
+
+  // The fallback without SharedWorker: the tab holding the "swell" Web Lock holds the stream
+  // and relays it on a BroadcastChannel. When it goes, the lock passes to a waiting tab,
+  // which resumes from the last event id it saw, so no event is lost in between.
+  function startLeaderElection() {
+    var channel = new BroadcastChannel("swell");
+    var self = Math.random().toString(36).slice(2);
+    var leading = null; // {stream, pages, release} while this tab holds the stream
+    var waiting = null; // aborts this tab's place in the queue for the lock
+    var reportTimer = null;
+    swell.mode = "leader";
+
+    function send(message) {
+      channel.postMessage(message);
+    }
+
+    function relay(message) {
+      send(message);
+      receive(message);
+      if (message.type === "hello") countPages();
+    }
+
+    function countPages() {
+      clearTimeout(reportTimer);
+      reportTimer = setTimeout(function () {
+        if (leading) reportPages(leading.stream.client, leading.pages.size);
+      }, 50);
+    }
+
+    function lead() {
+      return new Promise(function (release) {
+        leading = { pages: new Set([self]), release: release, stream: null };
+        send({ type: "roll-call" });
+        leading.stream = openStream(function () { return leading.pages.size; }, relay);
+      });
+    }
+
+    function queueForLock() {
+      waiting = new AbortController();
+      navigator.locks.request("swell-stream", { signal: waiting.signal }, lead).catch(function () {});
+    }
+
+    function resign() {
+      if (!leading) return;
+      leading.stream.close();
+      leading.release();
+      leading = null;
+    }
+
+    function join(restored) {
+      send({ type: "join", from: self, lastId: swell.lastId, restored: restored });
+    }
+
+    channel.addEventListener("message", function (event) {
+      var message = event.data || {};
+      if (message.to && message.to !== self) return;
+      if (!leading) {
+        if (message.type === "roll-call") join(false);
+        else receive(message);
+        return;
+      }
+      if (message.type === "join") {
+        leading.pages.add(message.from);
+        if (message.restored && message.lastId !== swell.lastId) {
+          send({ type: "reload", data: "{\"paths\":[]}", id: null, reason: "changed while in the back/forward cache", to: message.from });
+        }
+        // Without a hello yet, the tab learns both once the stream answers.
+        if (leading.stream.hello !== null) {
+          send({ type: "hello", data: leading.stream.hello, to: message.from });
+          send({ type: "joined", lastId: swell.lastId, to: message.from });
+        }
+        countPages();
+      } else if (message.type === "leave") {
+        leading.pages.delete(message.from);
+        countPages();
+      }
+    });
+
+    addEventListener("pagehide", function () {
+      send({ type: "leave", from: self });
+      if (waiting) waiting.abort();
+      resign();
+    });
+    addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      join(true);
+      queueForLock();
+    });
+    join(false);
+    queueForLock();
+  }
+
+  function startPerPage() {
+    swell.mode = "page";
+    openStream(function () { return 1; }, receive);
+  }
+
+  function start() {
+    var leaderElection = navigator.locks && typeof BroadcastChannel === "function";
+    var fallback = leaderElection ? startLeaderElection : startPerPage;
+    if (typeof SharedWorker === "function") {
+      try {
+        return startSharedWorker(fallback);
+      } catch (error) {
+        log("SharedWorker unavailable (" + error.name + ")");
+      }
+    }
+    fallback();
+  }
+
+  start();
 })();

@@ -23,7 +23,10 @@ public struct ControlRoutes: Sendable {
             return EventStreamResponse.make(for: request, hub: hub)
         case "client.js":
             guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
-            return ClientScript.response(to: request)
+            return ClientScript.page.response(to: request)
+        case "worker.js":
+            guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
+            return ClientScript.worker.response(to: request)
         case "reload":
             guard request.method == .post else { return methodNotAllowed("POST") }
             guard OriginPolicy.allowsStateChange(request) else {
@@ -31,16 +34,33 @@ public struct ControlRoutes: Sendable {
             }
             let event = hub.publish(ChangeSet(paths: []))
             return json(.ok, "{\"id\":\(JSONText.string(event.id?.description ?? ""))}")
+        case "pages":
+            // A shared stream's holder reports how many pages it serves, for the status below.
+            guard request.method == .post else { return methodNotAllowed("POST") }
+            guard OriginPolicy.allowsStateChange(request) else {
+                return text(.forbidden, "403 Forbidden: /__swell/pages only accepts requests from this page's own origin.\n")
+            }
+            let query = request.uri.queryParameters
+            guard let client = query["client"].flatMap({ Int($0) }), let pages = query["pages"].flatMap({ Int($0) }) else {
+                return text(.badRequest, "400 Bad Request: expected ?client=<id>&pages=<count>.\n")
+            }
+            guard hub.setPages(pages, forClient: client) else {
+                return text(.notFound, "404 Not Found: no event stream \(client) is connected.\n")
+            }
+            return Response(status: .noContent, headers: [.cacheControl: "no-cache"])
         case "status":
             guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
             let watcher = liveReload.watcherStatus
+            let presence = hub.presence
             let report = StatusReport(
                 version: hub.version,
                 root: root,
                 watcher: watcher.kind,
                 watchCount: watcher.count,
                 watchReady: watcher.ready,
-                clients: hub.clientCount,
+                clients: presence.streams,
+                pages: presence.pages,
+                streamsOpened: presence.streamsOpened,
                 lastEventID: hub.lastEventID?.description,
                 uptimeSeconds: Double((ContinuousClock.now - started).components.seconds)
             )

@@ -10,6 +10,10 @@ import ServiceLifecycle
 /// so an idle stream does not linger until the next change) or when the server shuts down
 /// gracefully (the queue's sequence is cancelled on shutdown, because Hummingbird drains
 /// connections before it stops any other service).
+///
+/// Two query parameters serve clients that cannot set headers: `last` stands in for
+/// `Last-Event-ID` (a tab that takes over a shared stream resumes where the previous holder
+/// stopped), and `pages` says how many pages the stream serves (for `/__swell/status`).
 public enum EventStreamResponse {
     public static func make(for request: Request, hub: EventHub) -> Response {
         let headers: HTTPFields = [
@@ -19,15 +23,17 @@ public enum EventStreamResponse {
             .contentTypeOptions: "nosniff",
         ]
         guard request.method == .get else { return Response(status: .ok, headers: headers) }
-        let lastEventID = request.headers[.lastEventID]
-        let hello = hub.hello
+        let query = request.uri.queryParameters
+        let lastEventID = request.headers[.lastEventID] ?? query["last"].map(String.init)
+        let pages = query["pages"].flatMap { Int($0) } ?? 1
         return Response(
             status: .ok,
             headers: headers,
             body: ResponseBody { writer in
                 // Subscribed only once the body runs, so a response that is never written leaves nothing behind.
-                let queue = hub.subscribe(lastEventID: lastEventID)
+                let queue = hub.subscribe(lastEventID: lastEventID, pages: pages)
                 defer { hub.unsubscribe(queue) }
+                let hello = hub.hello(for: queue)
                 do {
                     try await request.body.consumeWithCancellationOnInboundClose { _ in
                         try await writer.write(ByteBuffer(string: SSEEncoder.retry(milliseconds: 1000) + SSEEncoder.event(hello)))

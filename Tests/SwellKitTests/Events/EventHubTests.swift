@@ -89,11 +89,32 @@ import Testing
         #expect(hub.clientCount == 0)
     }
 
-    @Test func helloCarriesInstanceAndVersionWithoutAnID() {
+    @Test func helloCarriesInstanceVersionClientAndNewestIDWithoutAnID() {
         let hub = EventHub(version: "9.9.9", instanceID: "abc")
-        #expect(hub.hello.id == nil)
-        #expect(hub.hello.data == #"{"server":"abc","version":"9.9.9"}"#)
-        #expect(SSEEncoder.event(hub.hello) == "event: hello\ndata: {\"server\":\"abc\",\"version\":\"9.9.9\"}\n\n")
+        let queue = hub.subscribe(lastEventID: nil)
+        #expect(hub.hello(for: queue).id == nil)
+        #expect(hub.hello(for: queue).data == #"{"server":"abc","version":"9.9.9","client":1,"last":null}"#)
+        hub.publish(ChangeSet(paths: ["/a.html"]))
+        #expect(
+            SSEEncoder.event(hub.hello(for: queue)) == "event: hello\ndata: {\"server\":\"abc\",\"version\":\"9.9.9\",\"client\":1,\"last\":\"abc.1\"}\n\n"
+        )
+    }
+
+    @Test func presenceCountsStreamsAndThePagesEachServes() {
+        let hub = EventHub(instanceID: "abc")
+        let shared = hub.subscribe(lastEventID: nil, pages: 3)
+        let single = hub.subscribe(lastEventID: nil)
+        #expect(hub.presence == EventHub.Presence(streams: 2, pages: 4, streamsOpened: 2))
+        #expect(hub.setPages(20, forClient: shared.id))
+        #expect(hub.presence.pages == 21)
+        hub.unsubscribe(shared)
+        #expect(hub.presence == EventHub.Presence(streams: 1, pages: 1, streamsOpened: 2))
+        // A stream that is gone cannot be counted again, and a wild number is bounded.
+        #expect(!hub.setPages(5, forClient: shared.id))
+        #expect(hub.setPages(-4, forClient: single.id))
+        #expect(hub.presence.pages == 0)
+        #expect(hub.setPages(Int.max, forClient: single.id))
+        #expect(hub.presence.pages == EventHub.maximumPagesPerClient)
     }
 
     @Test func eventIDsParseOnlyTheirOwnShape() {

@@ -49,6 +49,9 @@ import Testing
             #expect(json["root"] as? String == site.root.path)
             #expect(json["watcher"] as? String == "inotify")
             #expect(json["clients"] as? Int == 1)
+            #expect(json["browsers"] as? Int == 1)
+            #expect(json["pages"] as? Int == 1)
+            #expect(json["streamsOpened"] as? Int == 1)
             #expect((json["lastEventId"] as? String)?.hasSuffix(".1") == true)
             #expect(json["watchCount"] is Int)
             #expect(json["uptimeSeconds"] is Double)
@@ -62,14 +65,49 @@ import Testing
             #expect(response.status == 200)
             #expect(response.header("Content-Type") == "text/javascript; charset=utf-8")
             #expect(response.text.contains("/__swell/events"))
-            #expect(response.body == ClientScript.bytes)
+            #expect(response.body == ClientScript.page.bytes)
+        }
+    }
+
+    @Test func workerScriptIsServedFromMemory() async throws {
+        let site = try TemporarySite(["index.html": "x"])
+        try await withRunningServer(site) { client in
+            let response = try await client.get("/__swell/worker.js")
+            #expect(response.status == 200)
+            #expect(response.header("Content-Type") == "text/javascript; charset=utf-8")
+            #expect(response.body == ClientScript.worker.bytes)
+            #expect(response.text.contains("/__swell/events"))
+            let etag = try #require(response.header("ETag"))
+            #expect(etag != ClientScript.page.etag)
+            #expect(try await client.get("/__swell/worker.js", headers: ["If-None-Match": etag]).status == 304)
+        }
+    }
+
+    @Test func aSharedStreamReportsThePagesItServes() async throws {
+        let site = try TemporarySite(["index.html": "x"])
+        try await withRunningServer(site) { client in
+            let stream = try await client.openStream("/__swell/events?pages=2")
+            let hello = try await stream.waitFor("\"last\"")
+            #expect(hello.contains("\"client\":1,"))
+            let origin = ["Origin": "http://127.0.0.1:\(client.port)", "Sec-Fetch-Site": "same-origin"]
+            let report = try await client.get("/__swell/pages?client=1&pages=20", method: "POST", headers: origin, host: "127.0.0.1:\(client.port)")
+            #expect(report.status == 204)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(try await client.get("/__swell/status").body)) as? [String: Any])
+            #expect(json["browsers"] as? Int == 1)
+            #expect(json["pages"] as? Int == 20)
+            // Another site cannot inflate it, an unknown stream is 404, nonsense is 400.
+            let foreign = try await client.get("/__swell/pages?client=1&pages=5", method: "POST", headers: ["Origin": "http://evil.example"])
+            #expect(foreign.status == 403)
+            #expect(try await client.get("/__swell/pages?client=99&pages=5", method: "POST").status == 404)
+            #expect(try await client.get("/__swell/pages?client=x", method: "POST").status == 400)
+            #expect(try await client.get("/__swell/pages?client=1&pages=5").status == 405)
         }
     }
 
     @Test func noReloadTurnsEverythingOff() async throws {
         let site = try TemporarySite(["index.html": "<body>x</body>"])
         try await withRunningServer(site, configure: { $0.liveReload = false }) { client in
-            for path in ["/__swell/events", "/__swell/client.js", "/__swell/status"] {
+            for path in ["/__swell/events", "/__swell/client.js", "/__swell/worker.js", "/__swell/status"] {
                 let response = try await client.get(path)
                 #expect(response.status == 404, "\(path)")
             }
