@@ -95,9 +95,8 @@ import Testing
         #expect(hub.hello(for: queue).id == nil)
         #expect(hub.hello(for: queue).data == #"{"server":"abc","version":"9.9.9","client":1,"last":null}"#)
         hub.publish(ChangeSet(paths: ["/a.html"]))
-        #expect(
-            SSEEncoder.event(hub.hello(for: queue)) == "event: hello\ndata: {\"server\":\"abc\",\"version\":\"9.9.9\",\"client\":1,\"last\":\"abc.1\"}\n\n"
-        )
+        let expected = #"event: hello\#ndata: {"server":"abc","version":"9.9.9","client":1,"last":"abc.1"}\#n\#n"#
+        #expect(SSEEncoder.event(hub.hello(for: queue)) == expected)
     }
 
     @Test func presenceCountsStreamsAndThePagesEachServes() {
