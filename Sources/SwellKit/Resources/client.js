@@ -9,8 +9,9 @@
   "use strict";
   // A second copy on the same page (injected twice, or loaded by hand as well) does nothing.
   if (window.__swell) return;
-  // mode: "shared-worker", "leader" or "page"; lastId: the newest event this page has seen.
-  var swell = (window.__swell = { mode: null, instance: null, lastId: null, connections: 0 });
+  // mode: "shared-worker", "leader" or "page"; lastId: the newest event this page has seen;
+  // holder: whether this tab holds the stream for the others (leader mode).
+  var swell = (window.__swell = { mode: null, instance: null, lastId: null, holder: false, connections: 0 });
 
   var IMAGE = /\.(png|jpe?g|gif|svg|webp|avif|ico)$/i;
   var CSS = /\.css$/i;
@@ -290,6 +291,7 @@
     function lead() {
       return new Promise(function (release) {
         leading = { pages: new Set([self]), release: release, stream: null };
+        swell.holder = true;
         send({ type: "roll-call" });
         leading.stream = openStream(function () { return leading.pages.size; }, relay);
       });
@@ -305,6 +307,7 @@
       leading.stream.close();
       leading.release();
       leading = null;
+      swell.holder = false;
     }
 
     function join(restored) {

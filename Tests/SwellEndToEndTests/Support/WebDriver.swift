@@ -70,6 +70,43 @@ final class WebDriver: Sendable {
         _ = try await Self.json(port: port, "POST", "/session/\(session)/url", ["url": url])
     }
 
+    /// Opens a new tab, makes it current and loads `url` in it; returns its handle.
+    @discardableResult
+    func openTab(_ url: String) async throws -> String {
+        let answer = try await Self.json(port: port, "POST", "/session/\(session)/window/new", ["type": "tab"])
+        guard let value = answer["value"] as? [String: Any], let handle = value["handle"] as? String else {
+            throw WebDriverError.failed("no new tab: \(answer)")
+        }
+        try await switchTo(handle)
+        try await open(url)
+        return handle
+    }
+
+    /// The current tab's handle.
+    func currentTab() async throws -> String {
+        let answer = try await Self.json(port: port, "GET", "/session/\(session)/window", [:])
+        guard let handle = answer["value"] as? String else { throw WebDriverError.failed("no current tab: \(answer)") }
+        return handle
+    }
+
+    func switchTo(_ handle: String) async throws {
+        _ = try await Self.json(port: port, "POST", "/session/\(session)/window", ["handle": handle])
+    }
+
+    /// Closes the current tab (another must be switched to afterwards).
+    func closeTab() async throws {
+        _ = try await Self.json(port: port, "DELETE", "/session/\(session)/window", [:])
+    }
+
+    /// How long a navigation may take before it fails (chromedriver's default is 300 s).
+    func setPageLoadTimeout(_ timeout: Duration) async throws {
+        _ = try await Self.json(port: port, "POST", "/session/\(session)/timeouts", ["pageLoad": Int(timeout.components.seconds * 1000)])
+    }
+
+    func back() async throws {
+        _ = try await Self.json(port: port, "POST", "/session/\(session)/back", [:])
+    }
+
     /// Runs `script` (a function body that returns a value) in the page.
     func run(_ script: String) async throws -> Any? {
         let answer = try await Self.json(port: port, "POST", "/session/\(session)/execute/sync", ["script": script, "args": [Any]()])
