@@ -125,7 +125,9 @@ extension BrowserTests {
 
                 try site.edit("v1")
                 let reloaded = try await site.waitInEvery(
-                    tabs, "return document.querySelector('h1').textContent === 'v1' && sessionStorage.loads === '2'")
+                    tabs,
+                    "return document.querySelector('h1').textContent === 'v1' && sessionStorage.loads === '2'"
+                )
                 #expect(reloaded, "not every tab reloaded")
                 let after = try await site.status()
                 #expect(after["browsers"] as? Int == 1)
@@ -169,7 +171,10 @@ extension BrowserTests {
                 try site.edit("v1")
                 var rest = tabs
                 rest.remove(at: holder)
-                #expect(try await site.waitInEvery(rest, "return document.querySelector('h1').textContent === 'v1'"), "an event was lost in the hand-over")
+                #expect(
+                    try await site.waitInEvery(rest, "return document.querySelector('h1').textContent === 'v1'"),
+                    "an event was lost in the hand-over"
+                )
                 let after = try await site.waitForStatus { $0["pages"] as? Int == 7 }
                 #expect(after["browsers"] as? Int == 1)
                 #expect(after["pages"] as? Int == 7)
@@ -228,7 +233,10 @@ extension BrowserTests {
                 try site.edit("v1")
                 #expect(try await site.browser.waitUntil("return sessionStorage.loads === '3'"), "the second page did not reload")
                 try await site.browser.back()
-                #expect(try await site.browser.waitUntil("return document.querySelector('h1').textContent === 'v1'"), "the first page came back stale")
+                #expect(
+                    try await site.browser.waitUntil("return document.querySelector('h1').textContent === 'v1'"),
+                    "the first page came back stale"
+                )
                 #expect(try await site.browser.run("return window.__marker === undefined") as? Bool == true)
             }
         }

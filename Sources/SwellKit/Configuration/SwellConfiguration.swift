@@ -35,6 +35,11 @@ public struct SwellConfiguration: Sendable {
     public var streamInterval: Duration? = .seconds(1)
     /// Version string reported by the server.
     public var version: String = SwellVersion.current
+    /// How long a client may take to send a complete request head, from connecting or from
+    /// the end of its previous response (slowloris clients are cut off here).
+    public var requestHeadTimeout: Duration = .seconds(10)
+    /// How long a connection may sit with no traffic at all, a response in progress included.
+    public var idleTimeout: Duration = .seconds(75)
 
     public init(root: String) {
         self.root = root

@@ -1,4 +1,5 @@
 import CSwellShims
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -13,26 +14,64 @@ import CSwellShims
 /// `.escapesRoot`. An absolute symlink that points back inside ROOT is refused by the
 /// kernel (absolute paths are never "beneath"), so it is resolved once with `realpath`
 /// and re-opened beneath the descriptor — still checked by the kernel.
+///
+/// ROOT may be deleted or renamed while Swell runs: `refresh()` notices (ROOT's path no
+/// longer leads to the folder the descriptor holds), opens then fail with `.rootMissing`,
+/// and when a folder is back at the path it is opened again.
 public final class RootDirectory: Sendable {
-    /// The descriptor of ROOT (`O_PATH | O_DIRECTORY`).
-    public let descriptor: Int32
     /// ROOT as given, absolute.
     public let path: String
-    /// ROOT with every symlink resolved, for the absolute-symlink fallback.
-    private let resolvedPath: String
     /// `false` on kernels before 5.6: opens then walk one component at a time with `O_NOFOLLOW`.
     public let usesOpenat2: Bool
+
+    /// The open folder; nil while nothing is at ROOT's path. An open in progress keeps its
+    /// handle (and so its descriptor) alive even if ROOT is replaced meanwhile.
+    private let current: Mutex<Handle?>
+
+    private final class Handle: Sendable {
+        let descriptor: Int32
+        let device: UInt64
+        let inode: UInt64
+        /// ROOT with every symlink resolved, for the absolute-symlink fallback.
+        let resolvedPath: String
+
+        init(descriptor: Int32, info: stat, resolvedPath: String) {
+            self.descriptor = descriptor
+            self.device = UInt64(info.st_dev)
+            self.inode = UInt64(info.st_ino)
+            self.resolvedPath = resolvedPath
+        }
+
+        deinit { close(descriptor) }
+    }
 
     /// Why an open under ROOT failed.
     public enum OpenFailure: Error, Equatable {
         case notFound
         case escapesRoot
         case forbidden
+        /// ROOT itself is gone (deleted or renamed) and has not come back yet.
+        case rootMissing
+        /// Anything else, such as running out of descriptors (EMFILE).
         case failed(Int32)
+    }
+
+    /// What `refresh()` found.
+    public enum Change: Sendable, Equatable {
+        /// Nothing is at ROOT's path any more (or not a folder).
+        case vanished
+        /// A folder is at ROOT's path again (the same one moved back, or a new one); it is now served.
+        case returned
     }
 
     /// Opens ROOT itself. Throws a `SwellError` that names the fix.
     public init(path: String, forceComponentWalk: Bool = false) throws(SwellError) {
+        self.path = path
+        self.usesOpenat2 = !forceComponentWalk && swell_openat2_available() != 0
+        current = Mutex(try Self.openHandle(path))
+    }
+
+    private static func openHandle(_ path: String) throws(SwellError) -> Handle {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { throw .rootMissing(path) }
@@ -47,38 +86,61 @@ public final class RootDirectory: Sendable {
             close(fd)
             throw .rootUnreadable(path, reason: reason)
         }
-        self.descriptor = fd
-        self.path = path
-        self.resolvedPath =
+        // What the descriptor holds, which may differ from the path's stat if ROOT was swapped in between.
+        var held = stat()
+        fstat(fd, &held)
+        let resolved =
             realpath(path, nil).map { pointer in
                 defer { free(pointer) }
                 return String(cString: pointer)
             } ?? path
-        self.usesOpenat2 = !forceComponentWalk && swell_openat2_available() != 0
+        return Handle(descriptor: fd, info: held, resolvedPath: resolved)
     }
+
+    /// Compares ROOT's path with the folder being served; call it periodically (`RootMonitor`).
+    /// Returns what changed since the last call, nil when nothing did.
+    public func refresh() -> Change? {
+        var info = stat()
+        let present = stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        let held = current.withLock { $0 }
+        switch (held, present) {
+        case (nil, false):
+            return nil
+        case (.some, false):
+            current.withLock { $0 = nil }
+            return .vanished
+        case (.some(let handle), true) where handle.device == UInt64(info.st_dev) && handle.inode == UInt64(info.st_ino):
+            return nil
+        case (_, true):
+            // Back, or replaced by another folder: serve what is at the path now.
+            guard let handle = try? Self.openHandle(path) else { return nil }
+            current.withLock { $0 = handle }
+            return .returned
+        }
+    }
+
+    /// Whether a folder is being served (false while ROOT is missing).
+    public var isPresent: Bool { current.withLock { $0 != nil } }
 
     /// `O_PATH`, which Glibc only exports under `_GNU_SOURCE`.
     private static let pathOnly: Int32 = 0o10000000
 
-    deinit {
-        close(descriptor)
-    }
-
     /// Opens `relativePath` (no `..`, as `RequestPath.relativePath` gives) for reading.
     /// FIFOs and devices are opened non-blocking so that they cannot stall a request.
     public func open(_ relativePath: String) -> Result<OpenFile, OpenFailure> {
+        guard let handle = current.withLock({ $0 }) else { return .failure(.rootMissing) }
         let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
         var fd: Int32
         var code: Int32 = 0
         if usesOpenat2 {
-            fd = swell_openat2_beneath(descriptor, relativePath, flags)
+            fd = swell_openat2_beneath(handle.descriptor, relativePath, flags)
             code = errno
-            if fd < 0 && code == EXDEV, let inside = resolvedInsideRoot(relativePath) {
-                fd = swell_openat2_beneath(descriptor, inside, flags)
+            if fd < 0 && code == EXDEV, let inside = Self.resolvedInside(handle, relativePath) {
+                fd = swell_openat2_beneath(handle.descriptor, inside, flags)
                 code = errno
             }
         } else {
-            fd = walkOpen(relativePath, flags: flags, hopsLeft: 40)
+            fd = Self.walkOpen(handle, relativePath, flags: flags, hopsLeft: 40)
             code = errno
         }
         guard fd >= 0 else { return .failure(Self.failure(for: code)) }
@@ -103,7 +165,8 @@ public final class RootDirectory: Sendable {
     }
 
     /// An absolute symlink into ROOT: its target as a path relative to ROOT, or nil when it leaves ROOT.
-    private func resolvedInsideRoot(_ relativePath: String) -> String? {
+    private static func resolvedInside(_ handle: Handle, _ relativePath: String) -> String? {
+        let resolvedPath = handle.resolvedPath
         let full = resolvedPath + "/" + relativePath
         guard let pointer = realpath(full, nil) else { return nil }
         defer { free(pointer) }
@@ -115,7 +178,8 @@ public final class RootDirectory: Sendable {
 
     /// Pre-openat2 kernels: walk one component at a time with `O_NOFOLLOW`; a symlink is
     /// resolved with `realpath`, checked to stay inside ROOT, and walked again from ROOT.
-    private func walkOpen(_ relativePath: String, flags: Int32, hopsLeft: Int) -> Int32 {
+    private static func walkOpen(_ handle: Handle, _ relativePath: String, flags: Int32, hopsLeft: Int) -> Int32 {
+        let descriptor = handle.descriptor
         guard hopsLeft > 0 else {
             errno = ELOOP
             return -1
@@ -131,12 +195,12 @@ public final class RootDirectory: Sendable {
             if next < 0, fstatat(current, String(component), &linkInfo, AT_SYMLINK_NOFOLLOW) == 0, linkInfo.st_mode & S_IFMT == S_IFLNK {
                 close(current)
                 let prefix = components[...index].joined(separator: "/")
-                guard let inside = resolvedInsideRoot(prefix) else {
+                guard let inside = resolvedInside(handle, prefix) else {
                     errno = EXDEV
                     return -1
                 }
                 let rest = components[(index + 1)...].joined(separator: "/")
-                return walkOpen(rest.isEmpty ? inside : inside + "/" + rest, flags: flags, hopsLeft: hopsLeft - 1)
+                return walkOpen(handle, rest.isEmpty ? inside : inside + "/" + rest, flags: flags, hopsLeft: hopsLeft - 1)
             }
             close(current)
             guard next >= 0 else {

@@ -30,6 +30,8 @@ public final class LiveReloadService: Service, Sendable {
     private let batcher: Mutex<ChangeBatcher<ContinuousClock>>
     /// The watcher to start with; nil picks inotify, or polling with `--poll`. Tests pass a fake.
     private let initialWatcher: (any FileWatcher)?
+    /// Set by `rewatch()`: the current watcher stops and a fresh one of the same kind starts.
+    private let restart = Atomic<Bool>(false)
 
     public init(
         configuration: SwellConfiguration,
@@ -57,9 +59,18 @@ public final class LiveReloadService: Service, Sendable {
         )
     }
 
+    private var pollInterval: Duration { .milliseconds(configuration.pollMilliseconds ?? 500) }
+
     /// Folders watched: ROOT and the `--watch` folders.
     var roots: [String] {
         [configuration.root] + configuration.extraWatchPaths
+    }
+
+    /// Starts watching again from scratch: ROOT came back after being deleted or renamed, so
+    /// the old watches point at a folder that is gone or elsewhere.
+    public func rewatch() {
+        restart.store(true, ordering: .relaxed)
+        current.withLock { $0?.stop() }
     }
 
     public func run() async throws {
@@ -97,6 +108,13 @@ public final class LiveReloadService: Service, Sendable {
                 if fallBack { break }
             }
             watcher.stop()
+            if restart.exchange(false, ordering: .relaxed) {
+                ready.store(false, ordering: .relaxed)
+                watcher =
+                    watcher is PollingWatcher
+                    ? PollingWatcher(roots: roots, ignore: ignore, interval: pollInterval) : InotifyWatcher(roots: roots, ignore: ignore)
+                continue
+            }
             guard fallBack, !(watcher is PollingWatcher) else { return }
             let limit = Self.maxUserWatches().map { " (fs.inotify.max_user_watches = \($0))" } ?? ""
             logger.error(
@@ -107,7 +125,7 @@ public final class LiveReloadService: Service, Sendable {
                 """
             )
             ready.store(false, ordering: .relaxed)
-            watcher = PollingWatcher(roots: roots, ignore: ignore, interval: .milliseconds(configuration.pollMilliseconds ?? 500))
+            watcher = PollingWatcher(roots: roots, ignore: ignore, interval: pollInterval)
         }
     }
 

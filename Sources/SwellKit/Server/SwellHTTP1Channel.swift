@@ -4,15 +4,22 @@ import Logging
 import NIOCore
 import NIOHTTPTypesHTTP1
 
-/// Hummingbird's HTTP/1 channel with `HTTP10CloseHandler` placed before its HTTP-types codec.
+/// Hummingbird's HTTP/1 channel with Swell's handlers around NIO's HTTP/1 decoder:
+/// `RequestBytesObserver` first, then `RequestHeadTimeoutHandler` and `HTTP10CloseHandler`
+/// before the HTTP-types codec (which drops what they need: the HTTP version and the raw parts).
 struct SwellHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let base: HTTP1Channel
+    let requestHeadTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            let codec = try channel.pipeline.syncOperations.handler(type: HTTP1ToHTTPServerCodec.self)
-            try channel.pipeline.syncOperations.addHandler(HTTP10CloseHandler(), position: .before(codec))
+            let pipeline = channel.pipeline.syncOperations
+            let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
+            let deadline = RequestHeadDeadline(limit: requestHeadTimeout)
+            try pipeline.addHandler(RequestBytesObserver(deadline: deadline), position: .first)
+            try pipeline.addHandler(RequestHeadTimeoutHandler(deadline: deadline), position: .before(codec))
+            try pipeline.addHandler(HTTP10CloseHandler(), position: .before(codec))
             return value
         }
     }
@@ -24,9 +31,12 @@ struct SwellHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 that also closes plain HTTP/1.0 connections after their response.
-    static func swellHTTP1(configuration: HTTP1Channel.Configuration) -> HTTPServerBuilder {
+    static func swellHTTP1(configuration: HTTP1Channel.Configuration, requestHeadTimeout: Duration) -> HTTPServerBuilder {
         .init { responder in
-            SwellHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration))
+            SwellHTTP1Channel(
+                base: HTTP1Channel(responder: responder, configuration: configuration),
+                requestHeadTimeout: TimeAmount(requestHeadTimeout)
+            )
         }
     }
 }

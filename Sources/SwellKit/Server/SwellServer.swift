@@ -60,14 +60,28 @@ public struct SwellServer: Sendable {
         let bindHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         var services: [any Service] = []
         var control: ControlRoutes?
+        var liveReload: LiveReloadService?
         if let hub {
-            let liveReload = LiveReloadService(configuration: configuration, hub: hub, logger: eventLogger ?? logger)
-            services = [liveReload, PingService(hub: hub)]
-            control = ControlRoutes(hub: hub, liveReload: liveReload, root: configuration.root)
+            let service = LiveReloadService(configuration: configuration, hub: hub, logger: eventLogger ?? logger)
+            services = [service, PingService(hub: hub)]
+            control = ControlRoutes(hub: hub, liveReload: service, root: configuration.root)
+            liveReload = service
         }
+        let hub = self.hub
+        let watcher = liveReload
+        services.append(
+            RootMonitor(root: root, logger: eventLogger ?? logger) { change in
+                // Pages reload into the 503 page, and out of it once ROOT is back (it carries the client too).
+                if change == .returned { watcher?.rewatch() }
+                hub?.publish(ChangeSet(paths: []))
+            }
+        )
         return Application(
             responder: SwellResponder(configuration: configuration, root: root, control: control),
-            server: .swellHTTP1(configuration: .init(idleTimeout: .seconds(75))),
+            server: .swellHTTP1(
+                configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout)),
+                requestHeadTimeout: configuration.requestHeadTimeout
+            ),
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
             services: services,
             onServerRunning: { channel in

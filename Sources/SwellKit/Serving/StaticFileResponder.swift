@@ -2,6 +2,10 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Answers GET and HEAD for files under ROOT.
 ///
 /// The pipeline, in this order:
@@ -68,7 +72,11 @@ public struct StaticFileResponder: Sendable {
             return forbiddenEscape()
         case .failure(.forbidden):
             return plain(.forbidden, "403 Forbidden: the file is not readable.")
-        case .failure(.notFound), .failure(.failed):
+        case .failure(.rootMissing):
+            return rootMissing(request)
+        case .failure(.failed(let code)):
+            return unavailable(code)
+        case .failure(.notFound):
             break
         }
 
@@ -171,7 +179,7 @@ public struct StaticFileResponder: Sendable {
         if case .success(let page) = root.open("404.html"), page.kind == .regular {
             return serve(page, named: "404.html", request: request, status: .notFound)
         }
-        return html(.notFound, NotFoundPage.html(urlPath: urlPath), request: request)
+        return html(.notFound, StatusPage.notFound(urlPath: urlPath), request: request)
     }
 
     /// The answer for a target that names nothing under ROOT.
@@ -188,6 +196,19 @@ public struct StaticFileResponder: Sendable {
 
     private func methodNotAllowed() -> Response {
         plain(.methodNotAllowed, "405 Method Not Allowed: use GET or HEAD.", extra: [.allow: "GET, HEAD"])
+    }
+
+    /// ROOT was deleted or renamed: 503 until it is back (`RootMonitor`), never a misleading 404.
+    func rootMissing(_ request: Request) -> Response {
+        var response = html(.serviceUnavailable, StatusPage.rootMissing, request: request)
+        response.headers[.retryAfter] = "1"
+        return response
+    }
+
+    /// An open that failed for a reason other than the file itself (out of descriptors, say).
+    private func unavailable(_ code: Int32) -> Response {
+        let reason = String(cString: strerror(code))
+        return plain(.serviceUnavailable, "503 Service Unavailable: the file could not be opened (\(reason)); try again.", extra: [.retryAfter: "1"])
     }
 
     private func forbiddenEscape() -> Response {

@@ -172,7 +172,17 @@ private final class EventThread {
             }
             return
         }
-        if wd == wakeWatch || mask & UInt32(IN_IGNORED) != 0 { return }
+        if wd == wakeWatch { return }
+        if mask & UInt32(IN_IGNORED) != 0 {
+            // The kernel dropped this watch (its folder was deleted, or ROOT itself went): forget
+            // it, so that nothing later tries to remove a watch that no longer exists.
+            if let name = inotifytools_filename_from_wd(wd) {
+                var folder = String(cString: name)
+                if folder.hasSuffix("/") { folder.removeLast() }
+                watched.remove(folder)
+            }
+            return
+        }
         guard let folderName = inotifytools_filename_from_wd(wd) else { return }
         var folder = String(cString: folderName)
         if folder.hasSuffix("/") { folder.removeLast() }
