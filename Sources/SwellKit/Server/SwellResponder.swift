@@ -2,7 +2,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The top-level responder: the Host check, then Swell's own endpoints, then files.
+/// The top-level responder: the Host check, then Swell's own endpoints, then files; what
+/// another site's page asks in the background is refused before either (`CrossSitePolicy`).
 ///
 /// Routing is by the exact decoded path rather than Hummingbird's router so that every
 /// request target goes through `RequestPath` exactly once, whatever it is for.
@@ -13,6 +14,7 @@ public struct SwellResponder: HTTPResponder {
     let counter: CounterStream?
     let hostCheck: HostCheckMiddleware<Context>?
     let control: ControlRoutes?
+    let cors: Bool
 
     public init(configuration: SwellConfiguration, root: RootDirectory, control: ControlRoutes?) {
         files = StaticFileResponder(
@@ -22,6 +24,7 @@ public struct SwellResponder: HTTPResponder {
         counter = configuration.streamInterval.map(CounterStream.init(interval:))
         hostCheck = configuration.isLoopbackBind ? HostCheckMiddleware(allowedHosts: configuration.allowedHosts) : nil
         self.control = control
+        cors = configuration.cors
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -43,6 +46,7 @@ public struct SwellResponder: HTTPResponder {
         }
         // `/__swell/*` belongs to Swell (with --no-reload, to nobody): never a file.
         if path.segments.first == "__swell" {
+            if CrossSitePolicy.refuses(request) { return CrossSitePolicy.forbidden() }
             if path.segments.count == 2, let control, let response = control.respond(to: request, name: path.segments[1]) {
                 return response
             }
@@ -54,6 +58,7 @@ public struct SwellResponder: HTTPResponder {
         {
             return counter.response(to: request)
         }
+        if !cors && CrossSitePolicy.refuses(request) { return CrossSitePolicy.forbidden() }
         return files.respond(to: request, path: path, checkedMethod: false)
     }
 

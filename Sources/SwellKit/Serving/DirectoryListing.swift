@@ -49,7 +49,7 @@ public struct DirectoryListing: Sendable {
             let href = "./" + URLPathEncoding.encodeSegment(entry.name) + (entry.isFolder ? "/" : "")
             let label = HTMLEscaping.escape(entry.name) + (entry.isFolder ? "/" : "")
             let size = entry.isFolder ? "" : "<span class=\"size\">\(Self.formatSize(entry.size))</span>"
-            rows += "<li class=\"\(entry.isFolder ? "folder" : "file")\"><a href=\"\(href)\">\(label)</a>\(size)</li>\n"
+            rows += "<li class=\"\(entry.isFolder ? "folder" : "file")\"><a href=\"\(HTMLEscaping.escape(href))\">\(label)</a>\(size)</li>\n"
         }
         if entries.isEmpty { rows += "<li class=\"empty\">This folder is empty.</li>\n" }
         return """

@@ -8,5 +8,6 @@ extension HTTPField.Name {
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
     static let secFetchDest = HTTPField.Name("Sec-Fetch-Dest")!
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+    static let secFetchMode = HTTPField.Name("Sec-Fetch-Mode")!
     static let requestOrigin = HTTPField.Name("Origin")!
 }
