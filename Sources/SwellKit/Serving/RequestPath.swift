@@ -42,25 +42,28 @@ public struct RequestPath: Sendable, Equatable {
 
         let decoded = try percentDecode(rawPath)
         if decoded.contains(0) { throw .badRequest("NUL byte in the decoded path") }
-        guard let decodedString = String(validating: decoded, as: UTF8.self) else {
+        guard String(validating: decoded, as: UTF8.self) != nil else {
             throw .badRequest("the decoded path is not valid UTF-8")
         }
 
+        // Split the bytes, not the Characters: a grapheme cluster can swallow a `/` (U+0605
+        // followed by `/` is one Character), which would hide `..` or a dotfile inside a segment.
         var segments: [String] = []
-        for part in decodedString.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".": continue
-            case "..":
+        for part in decoded.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if part.elementsEqual([UInt8(ascii: ".")]) { continue }
+            if part.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
                 guard !segments.isEmpty else { throw .climbsOutOfRoot }
                 segments.removeLast()
-            default: segments.append(String(part))
+                continue
             }
+            segments.append(String(decoding: part, as: UTF8.self))
         }
-        for (index, segment) in segments.enumerated() where segment.hasPrefix(".") {
+        // By byte as well: ".\u{301}env" is a dotfile on disk though its first Character is not ".".
+        for (index, segment) in segments.enumerated() where segment.utf8.first == UInt8(ascii: ".") {
             if index == 0 && segment == ".well-known" { continue }
             throw .hidden
         }
-        let trailing = decoded.last == UInt8(ascii: "/") || decodedString.hasSuffix("/.") || decodedString.hasSuffix("/..")
+        let trailing = decoded.last == UInt8(ascii: "/") || decoded.ends(with: Array("/.".utf8)) || decoded.ends(with: Array("/..".utf8))
         return RequestPath(segments: segments, hasTrailingSlash: trailing || segments.isEmpty, query: query)
     }
 
@@ -118,6 +121,12 @@ public struct RequestPath: Sendable, Equatable {
         case .some(let b) where b >= UInt8(ascii: "A") && b <= UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
     }
 }
 

@@ -9,6 +9,7 @@ import Testing
     static let files = [
         "index.html": "<p>home</p>", ".env": "SECRET=1", ".env.local": "SECRET=2", ".ENV": "SECRET=3", ".git/config": "[core] SECRET",
         ".git/HEAD": "ref: SECRET", ".well-known/security.txt": "Contact: x", "dir/.hidden/x.txt": "SECRET=4", "a/.env": "SECRET=5",
+        "\u{605}/.env": "SECRET=6",
     ]
 
     static let attacks: [Attack] = [
@@ -21,7 +22,9 @@ import Testing
         Attack("/.well-known/../.env", "through the allowed dot-folder"), Attack("/.env?raw", "Vite CVE-2025-30208 query"),
         Attack("/.env?import&raw??", "Vite CVE-2024-45811 query"), Attack("/.env?inline&import", "Vite CVE-2025-31125 query"),
         Attack("/.env%20", "trailing encoded space"), Attack("/.env%2e", "trailing encoded dot"),
-        Attack("//.env", "Vite GHSA-353f-5xf4-qw67: double slash"), Attack("/.env%00", "NUL"), Attack("/.env#", "raw #"),
+        Attack("//.env", "Vite GHSA-353f-5xf4-qw67: double slash"),
+        Attack("/%D8%85/.env", "found by Swell's fuzzer: U+0605 and / form one Character, hiding the dot"), Attack("/.env%00", "NUL"),
+        Attack("/.env#", "raw #"),
     ]
 
     @Test(arguments: attacks)

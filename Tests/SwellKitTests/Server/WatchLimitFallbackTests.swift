@@ -17,7 +17,42 @@ final class ExhaustedWatcher: FileWatcher {
     func stop() {}
 }
 
+/// A watcher whose kernel queue overflowed (IN_Q_OVERFLOW): what changed is unknown.
+final class OverflowingWatcher: FileWatcher {
+    let kind = "inotify"
+    var watchCount: Int { 1 }
+    private let stream = AsyncStream<WatchEvent>.makeStream()
+    func start() -> AsyncStream<WatchEvent> {
+        stream.continuation.yield(WatchEvent(path: "", kind: .ready))
+        stream.continuation.yield(WatchEvent(path: "", kind: .overflow))
+        return stream.stream
+    }
+    func stop() { stream.continuation.finish() }
+}
+
 @Suite struct WatchLimitFallbackTests {
+    @Test func aQueueOverflowReloadsEveryPage() async throws {
+        let site = try TemporarySite(["page.html": "1"])
+        let hub = EventHub(instanceID: "test")
+        var logger = Logger(label: "swell.test")
+        logger.logLevel = .critical
+        let service = LiveReloadService(
+            configuration: SwellConfiguration(root: site.root.path),
+            hub: hub,
+            logger: logger,
+            initialWatcher: OverflowingWatcher()
+        )
+        let queue = hub.subscribe(lastEventID: nil)
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+        guard case .event(let event) = await queue.next() else {
+            Issue.record("no event after the overflow")
+            return
+        }
+        #expect(event.name == .reload)
+        #expect(event.data == #"{"paths":[]}"#)
+    }
+
     @Test func reachingTheWatchLimitSwitchesToPollingAndChangesStillArrive() async throws {
         let site = try TemporarySite(["page.html": "1"])
         var configuration = SwellConfiguration(root: site.root.path)

@@ -3,6 +3,10 @@ import Testing
 
 @testable import SwellKit
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite struct EntityTagTests {
     @Test func sameSizeSaveWithinOneSecondGetsANewTag() throws {
         let site = try TemporarySite(["page.html": "version-1"])

@@ -19,6 +19,9 @@ import Testing
         ("/.well-known/security.txt", [".well-known", "security.txt"], false),
         ("/caf%C3%A9.html", ["café.html"], false),
         ("/docs/.", ["docs"], true),
+        // A grapheme cluster (U+0605 then "/") still splits at the "/" byte.
+        ("/%D8%85/x.html", ["\u{605}", "x.html"], false),
+        ("/a/%D8%85/../b", ["a", "b"], false),
     ])
     func targetsDecodeOnceIntoSegments(target: String, segments: [String], trailingSlash: Bool) throws {
         let path = try RequestPath.parse(target)
@@ -46,7 +49,10 @@ import Testing
         #expect(throws: RequestPath.Rejection.climbsOutOfRoot) { try RequestPath.parse(target) }
     }
 
-    @Test(arguments: ["/..a/b", "/.env", "/.git/config", "/a/.secret", "/%2egit/HEAD", "/.well-known/.hidden", "/a/.well-known/x"])
+    @Test(arguments: [
+        "/..a/b", "/.env", "/.git/config", "/a/.secret", "/%2egit/HEAD", "/.well-known/.hidden", "/a/.well-known/x", "/%D8%85/.env",
+        "/.%CC%81env",
+    ])
     func dotfilesAreHidden(target: String) {
         #expect(throws: RequestPath.Rejection.hidden) { try RequestPath.parse(target) }
     }

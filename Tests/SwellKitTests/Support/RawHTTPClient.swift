@@ -25,12 +25,18 @@ struct RawHTTPClient {
     }
 
     /// Sends `GET target` (or `method`) with `Connection: close` and reads to end of stream.
-    func get(_ target: String, method: String = "GET", headers: [String: String] = [:], host: String = "127.0.0.1") async throws -> Response {
+    func get(
+        _ target: String,
+        method: String = "GET",
+        headers: [String: String] = [:],
+        host: String = "127.0.0.1",
+        timeout: TimeInterval = 10
+    ) async throws -> Response {
         var request = "\(method) \(target) HTTP/1.1\r\n"
         if !host.isEmpty { request += "Host: \(host)\r\n" }
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "Connection: close\r\n\r\n"
-        return try await send(Array(request.utf8), isHead: method == "HEAD")
+        return try await send(Array(request.utf8), isHead: method == "HEAD", timeout: timeout)
     }
 
     /// Sends raw bytes and reads until the server closes (or `timeout`).
@@ -170,6 +176,8 @@ final class StreamConnection: Sendable {
 
     /// Everything received so far, as text.
     var text: String { received.withLock { String(decoding: $0, as: UTF8.self) } }
+    /// Everything received so far.
+    var bytes: [UInt8] { received.withLock { $0 } }
 
     /// Reads until the received text contains `needle`, or throws after `timeout` seconds.
     func waitFor(_ needle: String, timeout: TimeInterval = 10) async throws -> String {
@@ -189,16 +197,18 @@ final class StreamConnection: Sendable {
         }
     }
 
-    /// Reads until the server closes the connection; returns false if it is still open after `timeout`.
+    /// Reads (keeping what arrives) until the server closes the connection; returns false if it is still open after `timeout`.
     func waitForClose(timeout: TimeInterval) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         let socket = self.socket
         while Date() < deadline {
-            let closed = try await RawHTTPClient.offCooperativePool { () -> Bool in
-                var buffer = [UInt8](repeating: 0, count: 16384)
+            let (closed, chunk) = try await RawHTTPClient.offCooperativePool { () -> (Bool, [UInt8]) in
+                var buffer = [UInt8](repeating: 0, count: 65536)
                 let n = buffer.withUnsafeMutableBytes { read(socket, $0.baseAddress!, $0.count) }
-                return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                if n > 0 { return (false, Array(buffer[0..<n])) }
+                return (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR), [])
             }
+            received.withLock { $0.append(contentsOf: chunk) }
             if closed { return true }
         }
         return false
