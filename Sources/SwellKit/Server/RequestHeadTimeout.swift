@@ -17,6 +17,8 @@ final class RequestHeadDeadline {
     let limit: TimeAmount
     /// Bytes arrived since the last complete head (a request is being sent).
     fileprivate var partialRequest = false
+    /// The 408 is out: what the client still sends is read and dropped until the close.
+    fileprivate var discardingInput = false
 
     init(limit: TimeAmount) {
         self.limit = limit
@@ -34,6 +36,7 @@ final class RequestBytesObserver: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !deadline.discardingInput else { return }
         deadline.partialRequest = true
         context.fireChannelRead(data)
     }
@@ -119,6 +122,15 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
         let head = HTTPResponseHead(version: .http1_1, status: .requestTimeout, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: message)))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        // A lingering close, as nginx does: closing at once while the client is still sending
+        // would make the kernel answer with a reset, which can discard the 408 before the
+        // client reads it. So: send it, shut the write side, drop what still arrives, then close.
+        deadline.discardingInput = true
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            let context = bound.value
+            context.close(mode: .output, promise: nil)
+            context.eventLoop.scheduleTask(in: .seconds(2)) { bound.value.close(promise: nil) }
+        }
     }
 }

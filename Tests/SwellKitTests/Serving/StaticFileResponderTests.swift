@@ -247,8 +247,11 @@ import Testing
                 var sum: UInt64 = 0
                 var headerDone = false
                 var pending: [UInt8] = []
+                // The socket's read timeout is 1 s; on a loaded machine keep waiting, up to a bound.
+                let deadline = Date().addingTimeInterval(60)
                 while true {
                     let n = buffer.withUnsafeMutableBytes { read(connection.socket, $0.baseAddress!, $0.count) }
+                    if n < 0 && (errno == EAGAIN || errno == EINTR) && Date() < deadline { continue }
                     if n <= 0 { break }
                     var chunk = buffer[0..<n]
                     if !headerDone {
