@@ -3,10 +3,14 @@ public struct PathHistory: Sendable, Equatable {
     /// The first event was a create or move-in: if it is gone at flush, it was a temp file.
     public var appearedDuringBatch: Bool
     public var isDirectory: Bool
+    /// The latest event deleted it or moved it away (a temp file after its rename, a file
+    /// renamed to a backup): it does not count as a change still being written.
+    public var isGone: Bool
 
-    public init(appearedDuringBatch: Bool, isDirectory: Bool = false) {
+    public init(appearedDuringBatch: Bool, isDirectory: Bool = false, isGone: Bool = false) {
         self.appearedDuringBatch = appearedDuringBatch
         self.isDirectory = isDirectory
+        self.isGone = isGone
     }
 }
 
@@ -21,23 +25,37 @@ public struct RawBatch: Sendable, Equatable {
     }
 }
 
-/// Coalesces a burst of watch events into one batch: the batch closes after `quiet` with
-/// no new event, and at the latest `ceiling` after the burst began, even if it goes on.
+/// Coalesces a burst of watch events into one batch: the batch closes after a quiet period
+/// with no new event, and at the latest `ceiling` after the burst began, even if it goes on.
+///
+/// The quiet period adapts. After an event that ends a save of one file (a close after an
+/// in-place write, an attribute change, a rename onto the path: `WatchEvent.settles`) only
+/// `settleQuiet` is waited, since an editor's whole save spans well under a millisecond.
+/// Anything else (a write still open, a create, a delete, a temp file's close before its
+/// rename, changes to several files at once) waits the full `quiet` (`--wait`), the ceiling
+/// on quiet for bursts. So a save reaches the browser in a few milliseconds, and a checkout
+/// or a build that touches many files is still one reload.
 ///
 /// The ceiling is fixed when the batch opens, not re-armed per event, or a steady trickle
 /// of changes would hold the reload back forever. Pure state: the caller supplies `now`
 /// and sleeps until `deadline`, so tests drive it with a manual clock.
 public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     public let quiet: Duration
+    public let settleQuiet: Duration
     public let ceiling: Duration
     public private(set) var paths: [String: PathHistory] = [:]
     public private(set) var overflowed = false
     private var openedAt: C.Instant?
     private var lastEventAt: C.Instant?
+    /// The quiet period the latest event asks for.
+    private var currentQuiet: Duration
 
-    public init(quiet: Duration, ceiling: Duration = .seconds(1)) {
+    /// `settleQuiet` defaults to 5 ms, or `quiet` if that is shorter.
+    public init(quiet: Duration, ceiling: Duration = .seconds(1), settleQuiet: Duration? = nil) {
         self.quiet = quiet
         self.ceiling = ceiling
+        self.settleQuiet = min(settleQuiet ?? .milliseconds(5), quiet)
+        currentQuiet = quiet
     }
 
     public var isOpen: Bool { openedAt != nil }
@@ -45,7 +63,7 @@ public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.
     /// When the open batch should be flushed, or nil when none is open.
     public var deadline: C.Instant? {
         guard let openedAt, let lastEventAt else { return nil }
-        let quietEnd = lastEventAt.advanced(by: quiet)
+        let quietEnd = lastEventAt.advanced(by: currentQuiet)
         let ceilingEnd = openedAt.advanced(by: ceiling)
         return quietEnd < ceilingEnd ? quietEnd : ceilingEnd
     }
@@ -63,11 +81,28 @@ public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.
             if paths[event.path] == nil {
                 paths[event.path] = PathHistory(appearedDuringBatch: true, isDirectory: event.isDirectory)
             }
-        case .modified, .deleted, .movedFrom:
+            paths[event.path]?.isGone = false
+        case .modified:
             if paths[event.path] == nil {
                 paths[event.path] = PathHistory(appearedDuringBatch: false, isDirectory: event.isDirectory)
             }
+            paths[event.path]?.isGone = false
+        case .deleted, .movedFrom:
+            if paths[event.path] == nil {
+                paths[event.path] = PathHistory(appearedDuringBatch: false, isDirectory: event.isDirectory)
+            }
+            paths[event.path]?.isGone = true
         }
+        currentQuiet = endsASave(event) ? settleQuiet : quiet
+    }
+
+    /// Whether `event` completes the save of a single file (see the type's documentation).
+    private func endsASave(_ event: WatchEvent) -> Bool {
+        guard event.settles, !event.isDirectory, !overflowed, let history = paths[event.path] else { return false }
+        // A file created in this batch and closed is most likely a temp file about to be renamed.
+        if history.appearedDuringBatch && event.kind != .movedTo { return false }
+        // Several files still being changed: a burst (a checkout, a build), not one save.
+        return paths.values.filter { !$0.isGone }.count <= 1
     }
 
     /// Whether the open batch is due at `now`.
@@ -83,6 +118,7 @@ public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.
             overflowed = false
             openedAt = nil
             lastEventAt = nil
+            currentQuiet = quiet
         }
         return RawBatch(paths: paths, overflowed: overflowed)
     }

@@ -210,7 +210,8 @@ private final class EventThread {
         } else {
             return
         }
-        let event = WatchEvent(path: path, kind: kind, isDirectory: isDirectory)
+        let settles = mask & UInt32(IN_CLOSE_WRITE | IN_ATTRIB | IN_MOVED_TO) != 0
+        let event = WatchEvent(path: path, kind: kind, isDirectory: isDirectory, settles: settles)
         let interested = registrations.values.filter { Self.covers($0, path) && !$0.isIgnored(path, isDirectory) }
         for registration in interested { registration.continuation.yield(event) }
 

@@ -15,10 +15,15 @@ public struct WatchEvent: Sendable, Equatable {
     public let path: String
     public let kind: Kind
     public let isDirectory: Bool
+    /// The event ends a write: the file was closed after writing, its attributes were set, or
+    /// a file was renamed onto the path. A save that ends this way needs far less quiet
+    /// than a burst still in progress (see `ChangeBatcher`).
+    public let settles: Bool
 
-    public init(path: String, kind: Kind, isDirectory: Bool = false) {
+    public init(path: String, kind: Kind, isDirectory: Bool = false, settles: Bool = false) {
         self.path = path
         self.kind = kind
         self.isDirectory = isDirectory
+        self.settles = settles
     }
 }

@@ -54,4 +54,65 @@ import Testing
         batcher.record(WatchEvent(path: "", kind: .overflow), now: at(0))
         #expect(batcher.take().overflowed)
     }
+
+    // MARK: The adaptive quiet period, on the event sequences editors produce
+
+    func event(_ path: String, _ kind: WatchEvent.Kind, settles: Bool = false) -> WatchEvent {
+        WatchEvent(path: "/r/" + path, kind: kind, settles: settles)
+    }
+
+    /// Feeds `events` 0.1 ms apart and returns the deadline, in ms after the first event.
+    func deadlineAfter(_ events: [WatchEvent]) -> Double? {
+        var batcher = ChangeBatcher<ContinuousClock>(quiet: .milliseconds(50))
+        for (index, event) in events.enumerated() { batcher.record(event, now: t0.advanced(by: .microseconds(100 * index))) }
+        guard let deadline = batcher.deadline else { return nil }
+        let offset = (deadline - t0).components
+        return Double(offset.seconds) * 1000 + Double(offset.attoseconds) / 1e15
+    }
+
+    @Test func anInPlaceSaveFlushesFiveMillisecondsAfterTheClose() {
+        let deadline = deadlineAfter([event("a.html", .modified), event("a.html", .modified, settles: true)])
+        #expect(deadline == 5.1)
+    }
+
+    @Test func anAtomicSaveWaitsForTheRenameThenFlushesFast() {
+        let upToTheClose = [event("a.html.tmp", .created), event("a.html.tmp", .modified), event("a.html.tmp", .modified, settles: true)]
+        // The temp file's close alone is no save: the full quiet period stands.
+        #expect(deadlineAfter(upToTheClose) == 50.2)
+        let whole = upToTheClose + [event("a.html.tmp", .movedFrom), event("a.html", .movedTo, settles: true)]
+        #expect(deadlineAfter(whole) == 5.4)
+    }
+
+    @Test func aBackupThenWriteSaveFlushesFastAfterTheNewFileCloses() {
+        // The backup (a.html~) is ignored before it reaches the batcher.
+        let events = [
+            event("a.html", .movedFrom), event("a.html", .created), event("a.html", .modified), event("a.html", .modified, settles: true),
+        ]
+        #expect(deadlineAfter(events) == 5.3)
+    }
+
+    @Test func aTouchFlushesFast() {
+        #expect(deadlineAfter([event("a.css", .modified, settles: true)]) == 5)
+    }
+
+    @Test func aNewFileWaitsTheFullQuietPeriod() {
+        #expect(deadlineAfter([event("new.html", .created), event("new.html", .modified, settles: true)]) == 50.1)
+    }
+
+    @Test func changesToSeveralFilesWaitTheFullQuietPeriod() {
+        // A checkout or a build: each file closes, but the burst is still going.
+        let events = [event("a.html", .modified, settles: true), event("b.css", .modified, settles: true)]
+        #expect(deadlineAfter(events) == 50.1)
+    }
+
+    @Test func aWriteStillOpenWaitsTheFullQuietPeriod() {
+        #expect(deadlineAfter([event("a.html", .modified, settles: true), event("a.html", .modified)]) == 50.1)
+    }
+
+    @Test func theShortQuietNeverExceedsWait() {
+        var batcher = ChangeBatcher<ContinuousClock>(quiet: .milliseconds(2))
+        batcher.record(event("a.html", .created), now: at(0))
+        #expect(batcher.settleQuiet == .milliseconds(2))
+        #expect(batcher.deadline == at(2))
+    }
 }
