@@ -68,7 +68,7 @@ for style in ["in-place", "temp+rename", "backup+write", "touch", "vim-4913"]:
     latencies.sort()
     results[style] = {
         "median_ms": round(statistics.median(latencies), 2),
-        "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 2),
+        "p95_ms": round(latencies[min(len(latencies) - 1, -(-len(latencies) * 95 // 100) - 1)], 2),
         "events_per_save": round(sum(counts) / len(counts), 2),
     }
 print(json.dumps(results))

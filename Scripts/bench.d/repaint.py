@@ -79,7 +79,7 @@ try:
         reload.append(painted - start)
     def summary(values):
         values.sort()
-        return {"median_ms": round(statistics.median(values), 1), "p95_ms": round(values[max(0, int(len(values) * 0.95) - 1)], 1)}
+        return {"median_ms": round(statistics.median(values), 1), "p95_ms": round(values[min(len(values) - 1, -(-len(values) * 95 // 100) - 1)], 1)}
     print(json.dumps({"css_update": summary(css), "page_reload": summary(reload)}))
 finally:
     try: call("DELETE", f"/session/{session}")

@@ -93,7 +93,7 @@ try:
     print(json.dumps({
         "tabs": tabs, "mode": mode, "rounds": rounds,
         "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 1),
+        "p95_ms": round(times[min(len(times) - 1, -(-len(times) * 95 // 100) - 1)], 1),
         "streams_held_max": most,
         "streams_opened": status()["streamsOpened"] - opened_before,
         "pages_reported": status()["pages"],

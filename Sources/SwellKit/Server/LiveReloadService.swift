@@ -60,6 +60,7 @@ public final class LiveReloadService: Service, Sendable {
     }
 
     private var pollInterval: Duration { .milliseconds(configuration.pollMilliseconds ?? 500) }
+    private var settleTick: Duration { batcher.withLock { $0.settleQuiet } }
 
     /// Folders watched: ROOT and the `--watch` folders.
     var roots: [String] {
@@ -136,7 +137,10 @@ public final class LiveReloadService: Service, Sendable {
                 guard await iterator.next() != nil else { return }
                 continue
             }
-            try? await Task.sleep(until: deadline, clock: .continuous)
+            // A later event can also bring the deadline closer (a save that just finished needs
+            // less quiet), so look again at least every settle period while a batch is open.
+            let tick = ContinuousClock.now.advanced(by: max(settleTick, .milliseconds(1)))
+            try? await Task.sleep(until: min(deadline, tick), clock: .continuous)
             // A later event may have moved the quiet deadline: flush only when really due.
             guard let batch = batcher.withLock({ $0.isDue(now: ContinuousClock.now) ? $0.take() : nil }) else { continue }
             guard let change = ChangeSet.reconcile(batch, root: configuration.root, probe: probe) else { continue }

@@ -156,7 +156,8 @@ private final class EventThread {
             guard let registration = registrations.removeValue(forKey: id) else { return }
             registration.continuation.finish()
             for folder in watched where !registrations.values.contains(where: { Self.covers($0, folder) }) {
-                inotifytools_remove_watch_by_filename(folder + "/")
+                // A folder already gone took its watch with it; removing it again only makes the library print an error.
+                if access(folder, F_OK) == 0 { inotifytools_remove_watch_by_filename(folder + "/") }
                 watched.remove(folder)
             }
         }
