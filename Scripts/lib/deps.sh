@@ -21,3 +21,15 @@ ensure_swift() {
         exit 1
     fi
 }
+
+# Usage: ensure_python_packages pkg…   (PyPI, for the benchmark's peers; installs only what python3 cannot import)
+ensure_python_packages() {
+    local missing=()
+    local package
+    for package in "$@"; do
+        python3 -c "import $package" 2>/dev/null || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "==> installing ${missing[*]} from PyPI" >&2
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${missing[@]}" >&2
+}

@@ -1,0 +1,95 @@
+"""Fan-out: N live-reload clients on /__swell/events, one change, time until the last has it.
+
+Usage: fanout.py BASE_URL SWELL_PID N
+Connects N event streams (in batches, each waiting for its hello), reads Swell's RSS and
+descriptor count before and after, publishes one change with POST /__swell/reload (no
+batching, so the clock starts when the event exists), and waits until every stream has
+received it. Then closes every stream and checks that Swell's descriptors go back to the
+baseline. Prints JSON. Every socket is on 127.0.0.1; every loop is bounded.
+"""
+import json, os, resource, selectors, socket, sys, time
+
+base, pid, count = sys.argv[1].rstrip("/"), int(sys.argv[2]), int(sys.argv[3])
+port = int(base.rsplit(":", 1)[1])
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, count + 1000)), hard))
+
+
+def rss_kib():
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def descriptors():
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def read_until_all(selector, pending, needle, timeout):
+    """Reads from every registered socket until each in `pending` has seen `needle`; returns arrival times."""
+    arrivals = {}
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        for key, _ in selector.select(timeout=0.5):
+            sock = key.fileobj
+            try:
+                chunk = sock.recv(65536)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise ConnectionError("a stream was closed by the server")
+            key.data["seen"] += chunk
+            if sock in pending and needle in key.data["seen"]:
+                pending.discard(sock)
+                arrivals[sock] = time.monotonic()
+                key.data["seen"] = b""
+    if pending:
+        raise TimeoutError(f"{len(pending)} streams never saw {needle!r}")
+    return arrivals
+
+
+time.sleep(0.5)
+rss_before, fds_before = rss_kib(), descriptors()
+selector = selectors.DefaultSelector()
+sockets = []
+request = f"GET /__swell/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+started = time.monotonic()
+for batch in range(0, count, 250):
+    fresh = set()
+    for _ in range(min(250, count - batch)):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(request)
+        sock.setblocking(False)
+        selector.register(sock, selectors.EVENT_READ, {"seen": b""})
+        sockets.append(sock)
+        fresh.add(sock)
+    read_until_all(selector, fresh, b"event: hello", 60)
+connect_seconds = time.monotonic() - started
+time.sleep(1)
+rss_connected, fds_connected = rss_kib(), descriptors()
+
+trigger = socket.create_connection(("127.0.0.1", port), timeout=10)
+published = time.monotonic()
+trigger.sendall(f"POST /__swell/reload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
+arrivals = read_until_all(selector, set(sockets), b"event: reload", 120)
+trigger.close()
+times = sorted((arrival - published) * 1000 for arrival in arrivals.values())
+
+for sock in sockets:
+    selector.unregister(sock)
+    sock.close()
+deadline = time.monotonic() + 15
+while descriptors() > fds_before + 2 and time.monotonic() < deadline:
+    time.sleep(0.1)
+print(json.dumps({
+    "clients": count,
+    "connect_s": round(connect_seconds, 2),
+    "first_ms": round(times[0], 1),
+    "median_ms": round(times[len(times) // 2], 1),
+    "last_ms": round(times[-1], 1),
+    "rss_before_mib": round(rss_before / 1024, 1),
+    "rss_connected_mib": round(rss_connected / 1024, 1),
+    "kib_per_client": round((rss_connected - rss_before) / count, 2),
+    "fds_before": fds_before,
+    "fds_connected": fds_connected,
+    "fds_after": descriptors(),
+}))

@@ -1,0 +1,105 @@
+"""Prints the benchmark table from docs/bench.json, with each figure's ratio to the peers,
+and draws docs/bench.svg.
+
+Usage: report.py RESULTS.json CHART.svg
+"""
+import json, sys
+
+results = json.load(open(sys.argv[1]))
+chart_path = sys.argv[2]
+t = results["throughput"]
+rows = []
+
+
+def line(text=""):
+    print(text)
+
+
+line()
+line(f"Swell benchmark ({results['mode']} run)")
+for file, label in [("1k.txt", "1 KiB file"), ("1m.bin", "1 MiB file")]:
+    nginx = t[f"nginx-{file}"] or 1
+    line()
+    line(f"static {label}, wrk -t2 -c50             req/s   vs nginx   swell vs it")
+    for peer in ["nginx", "swell", "hugo", "python"]:
+        value = t[f"{peer}-{file}"]
+        versus = t[f"swell-{file}"] / value if value else float("inf")
+        line(f"  {peer:<34} {value:10.0f}   {value / nginx:6.2f}     {versus:6.2f}x")
+
+line()
+line("save -> reload message, median / p95 ms (messages per save)")
+peers = results["peers"]
+swell_median = {style: peers["swell"][style]["median_ms"] for style in ["in-place", "temp+rename"]}
+line(f"  {'':<20} {'in-place':>24} {'temp+rename':>24}   swell is faster by")
+for name, styles in peers.items():
+    cells = []
+    for style in ["in-place", "temp+rename"]:
+        r = styles[style]
+        cells.append(f"{r['median_ms']} / {r['p95_ms']} ({r['messages_per_save']})" if r["median_ms"] is not None else "missed")
+    ratio = ""
+    if name != "swell" and styles["in-place"]["median_ms"]:
+        ratio = f"{styles['in-place']['median_ms'] / swell_median['in-place']:.0f}x"
+    line(f"  {name:<20} {cells[0]:>24} {cells[1]:>24}   {ratio}")
+
+line()
+line("swell save -> event by editor save style    median ms   p95 ms   events/save")
+for style, r in results["save_styles"].items():
+    line(f"  {style:<40} {r['median_ms']:8.1f}  {r['p95_ms']:7.1f}   {r['events_per_save']:.2f}")
+
+line()
+line("write -> repaint in headless Chromium       median ms   p95 ms")
+for case, r in results["repaint"].items():
+    line(f"  {case:<40} {r['median_ms']:8.1f}  {r['p95_ms']:7.1f}")
+tabs = results["tabs"]
+line(f"  one edit -> last of {tabs['tabs']} tabs reloaded      {tabs['median_ms']:8.1f}  {tabs['p95_ms']:7.1f}"
+     f"   ({tabs['mode']}; streams held at once: {tabs['streams_held_max']})")
+
+f = results["fanout"]
+line()
+line(f"fan-out: {f['clients']} event streams, one change: first {f['first_ms']} ms, median {f['median_ms']} ms, "
+     f"last {f['last_ms']} ms")
+line(f"  RSS {f['rss_before_mib']} -> {f['rss_connected_mib']} MiB ({f['kib_per_client']} KiB per client); "
+     f"descriptors {f['fds_before']} -> {f['fds_connected']} -> {f['fds_after']} after they left")
+
+tr = results["tree"]
+line()
+line(f"tree of {tr['files']} files in {tr['folders']} folders: first response {tr['swell_first_response_ms']} ms "
+     f"(python-livereload {tr['livereload_first_response_ms']} ms), watch complete {tr['swell_watch_complete_ms']} ms, "
+     f"RSS {tr['swell_rss_mib']} MiB, save during setup arrived: {tr['swell_save_during_setup_arrived']}")
+line()
+line(f"swell idle RSS {results['idle_rss_mib']} MiB; binary {results['binary_mb']} MB, stripped {results['stripped_mb']} MB")
+
+# --- chart: two panels of horizontal bars
+bars_latency = [(name, styles["in-place"]["median_ms"] or 0) for name, styles in peers.items()]
+bars_rps = []
+for file, label in [("1k.txt", "1 KiB"), ("1m.bin", "1 MiB")]:
+    for peer in ["nginx", "swell", "hugo", "python"]:
+        bars_rps.append((f"{peer} {label}", t[f"{peer}-{file}"] / (t[f"nginx-{file}"] or 1)))
+colors = {"swell": "#0b7285", "nginx": "#868e96", "hugo": "#e8590c", "python": "#5c940d", "python-livereload": "#5c940d", "mkdocs": "#862e9c"}
+width, bar, gap, left = 760, 18, 6, 170
+height = 60 + len(bars_latency) * (bar + gap) + 60 + len(bars_rps) * (bar + gap) + 20
+svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="system-ui, sans-serif" font-size="12">',
+       f'<rect width="{width}" height="{height}" fill="white"/>']
+y = 24
+svg.append(f'<text x="10" y="{y}" font-size="14" font-weight="bold">Save → reload message, median ms (in-place save; shorter is better)</text>')
+y += 16
+scale = (width - left - 80) / max(value for _, value in bars_latency)
+for name, value in bars_latency:
+    color = colors.get(name, "#495057")
+    svg.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end">{name}</text>')
+    svg.append(f'<rect x="{left}" y="{y}" width="{max(1, value * scale):.1f}" height="{bar}" fill="{color}"/>')
+    svg.append(f'<text x="{left + value * scale + 6:.1f}" y="{y + 13}">{value:.1f} ms</text>')
+    y += bar + gap
+y += 30
+svg.append(f'<text x="10" y="{y}" font-size="14" font-weight="bold">Static throughput, requests/s relative to nginx (wrk -t2 -c50; longer is better)</text>')
+y += 16
+scale = (width - left - 80) / max(1.0, max(value for _, value in bars_rps))
+for name, value in bars_rps:
+    color = colors.get(name.split(" ")[0], "#495057")
+    svg.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end">{name}</text>')
+    svg.append(f'<rect x="{left}" y="{y}" width="{max(1, value * scale):.1f}" height="{bar}" fill="{color}"/>')
+    svg.append(f'<text x="{left + value * scale + 6:.1f}" y="{y + 13}">{value:.2f}×</text>')
+    y += bar + gap
+svg.append("</svg>")
+open(chart_path, "w").write("\n".join(svg) + "\n")
+line(f"\nwrote {sys.argv[1]} and {chart_path}")

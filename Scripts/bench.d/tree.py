@@ -1,0 +1,106 @@
+"""A large tree: FILES files in FOLDERS folders. Time to the first response, time until the
+watch is complete, RSS, and whether a save made while the watch is being set up arrives.
+
+Usage: tree.py SWELL_BINARY ROOT FILES FOLDERS
+Also starts python-livereload on the same tree, for its time to the first response.
+Prints JSON. Every process started here is stopped; every loop is bounded.
+"""
+import json, os, socket, subprocess, sys, time, urllib.request
+
+binary, root, files, folders = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+
+
+def free_port():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def build_tree():
+    if os.path.exists(os.path.join(root, ".complete")):
+        return
+    per_folder = max(1, files // folders)
+    for folder in range(folders):
+        path = os.path.join(root, f"d{folder // 100:03d}", f"d{folder:05d}")
+        os.makedirs(path, exist_ok=True)
+        for index in range(per_folder):
+            with open(os.path.join(path, f"f{index}.html"), "w") as f:
+                f.write("<p>x</p>")
+    with open(os.path.join(root, "index.html"), "w") as f:
+        f.write("<p>root</p>")
+    open(os.path.join(root, ".complete"), "w").close()
+
+
+def first_response(port, started, timeout=120):
+    while time.monotonic() - started < timeout:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as response:
+                if response.status == 200:
+                    return (time.monotonic() - started) * 1000
+        except OSError:
+            time.sleep(0.002)
+    raise TimeoutError("no first response")
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+build_tree()
+results = {"files": files, "folders": folders}
+
+port = free_port()
+started = time.monotonic()
+swell = subprocess.Popen([binary, root, "-p", str(port), "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    results["swell_first_response_ms"] = round(first_response(port, started), 1)
+    # A save while the watch is still being set up, deep in the last folder: it must arrive.
+    stream = socket.create_connection(("127.0.0.1", port), timeout=30)
+    stream.sendall(f"GET /__swell/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    target = os.path.join(root, f"d{(folders - 1) // 100:03d}", f"d{folders - 1:05d}", "f0.html")
+    with open(target, "w") as f:
+        f.write(f"<p>{time.time()}</p>")
+    watch_ms = None
+    while time.monotonic() - started < 120:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__swell/status", timeout=5) as response:
+            status = json.loads(response.read())
+        if status["watchReady"]:
+            watch_ms = (time.monotonic() - started) * 1000
+            break
+        time.sleep(0.01)
+    results["swell_watch_complete_ms"] = round(watch_ms, 1) if watch_ms else None
+    results["swell_watches"] = status["watchCount"]
+    wanted = target[len(root):].encode()
+    received = b""
+    deadline = time.monotonic() + 10
+    while wanted not in received and time.monotonic() < deadline:
+        stream.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            received += stream.recv(65536)
+        except socket.timeout:
+            break
+    results["swell_save_during_setup_arrived"] = wanted in received
+    stream.close()
+    time.sleep(1)
+    results["swell_rss_mib"] = round(rss_kib(swell.pid) / 1024, 1)
+finally:
+    swell.kill()
+    swell.wait()
+
+port = free_port()
+started = time.monotonic()
+peer = subprocess.Popen(
+    [sys.executable, "-c",
+     f"from livereload import Server; s = Server(); s.watch({root!r}); s.serve(host='127.0.0.1', port={port}, root={root!r}, open_url_delay=None)"],
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    results["livereload_first_response_ms"] = round(first_response(port, started), 1)
+    time.sleep(2)
+    results["livereload_rss_mib"] = round(rss_kib(peer.pid) / 1024, 1)
+finally:
+    peer.kill()
+    peer.wait()
+print(json.dumps(results))
