@@ -284,13 +284,17 @@ private final class EventThread {
             var info = stat()
             guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
             let isDirectory = info.st_mode & S_IFMT == S_IFDIR
-            if registration.isIgnored(path, isDirectory) { return }
+            // Ignore rules are matched only for what would be walked or reported: on a large tree
+            // they cost more than the walk itself, and most files are neither.
             if isDirectory {
+                if registration.isIgnored(path, true) { return }
                 if reportFilesAsCreated { registration.continuation.yield(WatchEvent(path: path, kind: .created, isDirectory: true)) }
                 complete = walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, since: since)
             } else if reportFilesAsCreated {
+                if registration.isIgnored(path, false) { return }
                 registration.continuation.yield(WatchEvent(path: path, kind: .created))
             } else if let since, Self.isAtOrAfter(info.st_ctim, since) || Self.isAtOrAfter(info.st_mtim, since) {
+                if registration.isIgnored(path, false) { return }
                 registration.continuation.yield(WatchEvent(path: path, kind: .modified))
             }
         }
