@@ -7,12 +7,13 @@ Usage: peers.py ROUNDS SPEC...   where SPEC is NAME=KIND:PORT:FILE
   FILE  the file to save, which the tool serves and watches
 
 Rounds alternate tool by tool and save style by save style (in-place write; atomic
-temp + rename), so drift on a noisy machine hits every tool alike. The clock starts just
+temp + rename), so drift on a noisy machine hits every tool alike, with a random pause
+between saves so that no tool's polling or batching period lines up with the schedule. The clock starts just
 before the save's first system call and stops when the first message's bytes arrive;
 messages that follow within 1.5 s count towards "messages per save". Prints JSON.
 Only the standard library; every socket is on 127.0.0.1.
 """
-import base64, json, os, re, socket, statistics, sys, time
+import base64, json, os, random, re, socket, statistics, sys, time
 
 SETTLE = 1.5
 
@@ -41,6 +42,7 @@ class SSE:
         self.buffer = b""
 
     def wait(self, condition, timeout):
+        """Reads until `condition()` holds; False after `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while not condition():
             left = deadline - time.monotonic()
@@ -52,9 +54,12 @@ class SSE:
             except socket.timeout:
                 return False
             if not chunk:
-                raise ConnectionError("stream closed")
-            self.buffer += chunk
+                raise ConnectionError("the connection closed")
+            self.absorb(chunk)
         return True
+
+    def absorb(self, chunk):
+        self.buffer += chunk
 
     def messages(self):
         return self.buffer.count(b"event: reload") + self.buffer.count(b"event: update")
@@ -83,6 +88,7 @@ class LiveReload(SSE):
         if b" 101 " not in head.split(b"\r\n", 1)[0]:
             raise ConnectionError(head.split(b"\r\n", 1)[0].decode())
         self.raw = head.split(b"\r\n\r\n", 1)[1]
+        self.frames()
         self.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
         self.wait(lambda: b'"hello"' in self.buffer, 10)
         # livereload.js says which page it is on; python-livereload only notifies clients that did.
@@ -95,24 +101,9 @@ class LiveReload(SSE):
         header = bytes([0x81, 0x80 | len(payload)]) if len(payload) < 126 else bytes([0x81, 0xFE]) + len(payload).to_bytes(2, "big")
         self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
 
-    def wait(self, condition, timeout):
-        deadline = time.monotonic() + timeout
-        while not condition():
-            self.frames()
-            if condition():
-                return True
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            self.sock.settimeout(left)
-            try:
-                chunk = self.sock.recv(65536)
-            except socket.timeout:
-                return False
-            if not chunk:
-                raise ConnectionError("WebSocket closed")
-            self.raw += chunk
-        return True
+    def absorb(self, chunk):
+        self.raw += chunk
+        self.frames()
 
     def frames(self):
         while len(self.raw) >= 2:
@@ -209,7 +200,9 @@ def main():
         samples = {name: ([], []) for name, _, _ in tools}
         for i in range(rounds):
             for name, listener, path in tools:
-                time.sleep(0.3)  # let the previous tool's burst settle; not part of any measurement
+                # Let the previous burst settle, with jitter: hugo batches changes on a 500 ms tick and
+                # python-livereload polls every 800 ms, so a fixed period would lock onto their phase.
+                time.sleep(0.3 + random.random() * 0.8)
                 listener.reset()
                 start = time.monotonic()
                 save(style, path, f"<p>{style} {i} {name}</p>\n")

@@ -67,7 +67,8 @@ line(f"tree of {tr['files']} files in {tr['folders']} folders: first response {t
      f"(python-livereload {tr['livereload_first_response_ms']} ms), watch complete {tr['swell_watch_complete_ms']} ms, "
      f"RSS {tr['swell_rss_mib']} MiB, save during setup arrived: {tr['swell_save_during_setup_arrived']}")
 line()
-line(f"swell idle RSS {results['idle_rss_mib']} MiB; binary {results['binary_mb']} MB, stripped {results['stripped_mb']} MB")
+line(f"swell idle RSS {results['idle_rss_mib']} MiB (of which private, not shared libraries: {results['idle_anon_rss_mib']} MiB); "
+     f"binary {results['binary_mb']} MB, stripped {results['stripped_mb']} MB")
 
 # --- chart: two panels of horizontal bars
 bars_latency = [(name, styles["in-place"]["median_ms"] or 0) for name, styles in peers.items()]
