@@ -1,6 +1,9 @@
 """Write -> repaint in headless Chromium, for a CSS update and for a page reload.
 
-Usage: repaint.py BASE_URL ROOT ROUNDS
+Usage: repaint.py BASE_URL ROOT ROUNDS [READY_JS PAUSE_S]
+READY_JS says when the page's live-reload client is connected (Swell's by default; a peer's
+livereload.js for python-livereload and hugo); PAUSE_S is the pause before each write
+(python-livereload ignores a change within 3 s of its previous reload).
 The page records, with the wall clock, the first animation frame in which the new style
 is computed (CSS update) or the first frame after the reloaded page loads; the script
 records the wall clock just before the write. Both run on this machine, so the clocks
@@ -9,6 +12,8 @@ are the same. Prints JSON: median and p95 in ms for each case.
 import json, os, socket, statistics, subprocess, sys, time, urllib.request
 
 base, root, rounds = sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3])
+ready = sys.argv[4] if len(sys.argv) > 4 else "return !!(window.__swell && window.__swell.instance)"
+pause = float(sys.argv[5]) if len(sys.argv) > 5 else 0.2
 
 PAGE = """<!doctype html><html><head><link rel="stylesheet" href="/repaint.css"></head>
 <body><h1 id="t">v0</h1><script>
@@ -60,22 +65,23 @@ try:
     session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
         "binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}}}})["sessionId"]
     call("POST", f"/session/{session}/url", {"url": base + "/repaint.html"})
-    wait("return !!(window.__swell && window.__swell.instance)")
+    wait(ready)
     css, reload = [], []
     for i in range(rounds):
         color = f"rgb({(i * 37) % 256}, {(i * 91) % 256}, 1)"
         js(f"window.__watchColor('{color}'); return true")
-        time.sleep(0.2)
+        time.sleep(pause)
         start = time.time() * 1000
         write(os.path.join(root, "repaint.css"), "h1{color:%s}" % color)
         painted = wait("return window.__painted")
         css.append(painted - start)
     for i in range(rounds):
         js("sessionStorage.removeItem('paintedAt'); window.__old = 1; return true")
-        time.sleep(0.2)
+        time.sleep(pause)
         start = time.time() * 1000
         write(os.path.join(root, "repaint.html"), PAGE.replace("v0", f"v{i + 1}"))
-        painted = float(wait("return window.__old === undefined && window.__swell && window.__swell.instance && sessionStorage.paintedAt"))
+        painted = float(wait("return window.__old === undefined && sessionStorage.paintedAt"))
+        wait(ready)
         reload.append(painted - start)
     def summary(values):
         values.sort()

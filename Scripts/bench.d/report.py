@@ -47,9 +47,11 @@ for style, r in results["save_styles"].items():
     line(f"  {style:<40} {r['median_ms']:8.1f}  {r['p95_ms']:7.1f}   {r['events_per_save']:.2f}")
 
 line()
-line("write -> repaint in headless Chromium       median ms   p95 ms")
+line("write -> repaint in headless Chromium       median ms   p95 ms     python-livereload    swell is faster by")
 for case, r in results["repaint"].items():
-    line(f"  {case:<40} {r['median_ms']:8.1f}  {r['p95_ms']:7.1f}")
+    peer = results.get("repaint_livereload", {}).get(case)
+    extra = f"   {peer['median_ms']:8.1f} / {peer['p95_ms']:6.1f}   {peer['median_ms'] / r['median_ms']:6.0f}x" if peer else ""
+    line(f"  {case:<40} {r['median_ms']:8.1f}  {r['p95_ms']:7.1f}{extra}")
 tabs = results["tabs"]
 line(f"  one edit -> last of {tabs['tabs']} tabs reloaded      {tabs['median_ms']:8.1f}  {tabs['p95_ms']:7.1f}"
      f"   ({tabs['mode']}; streams held at once: {tabs['streams_held_max']})")

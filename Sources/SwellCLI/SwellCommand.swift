@@ -35,7 +35,12 @@ struct SwellCommand: AsyncParsableCommand {
     )
     var noReload = false
 
-    @Option(help: ArgumentHelp("Quiet period in milliseconds that coalesces a burst of changes into one event; a finished save of one file waits at most 5 ms of it.", valueName: "ms"))
+    @Option(
+        help: ArgumentHelp(
+            "Quiet period in milliseconds that coalesces a burst of changes into one event; a finished save of one file waits at most 5 ms of it.",
+            valueName: "ms"
+        )
+    )
     var wait: Int = 50
 
     @Option(help: ArgumentHelp("Extra ignore pattern for the watcher (repeatable).", valueName: "glob"))

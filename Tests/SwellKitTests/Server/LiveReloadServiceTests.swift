@@ -50,7 +50,16 @@ import Testing
     @Test(arguments: SaveStyle.allCases, [false, true])
     func everySaveStyleIsExactlyOneEvent(style: SaveStyle, polling: Bool) async throws {
         let site = try TemporarySite(["page.html": "<p>1</p>", "marker.txt": "0"])
-        try await withRunningServer(site, configure: { if polling { $0.pollMilliseconds = 25 } }) { client in
+        // A generous --wait: on a loaded machine (the whole suite at once on two cores) this
+        // process can stall between the steps of one save; a finished save still goes out
+        // after the short settle period, which is what this exercises.
+        try await withRunningServer(
+            site,
+            configure: {
+                $0.waitMilliseconds = 300
+                if polling { $0.pollMilliseconds = 25 }
+            }
+        ) { client in
             let stream = try await client.openStream("/__swell/events")
             _ = try await stream.waitFor("\"version\"")
             try await waitForWatch(client)
