@@ -6,6 +6,11 @@ import Testing
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may resolve `timespec` to the copy Dispatch's C
+// module declares (which Foundation pulls in), depending on how the module's files are batched.
+#if canImport(CDispatch)
+    import CDispatch
+#endif
 
 @Suite struct EntityTagTests {
     @Test func sameSizeSaveWithinOneSecondGetsANewTag() throws {
