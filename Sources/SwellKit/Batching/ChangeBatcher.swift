@@ -102,7 +102,8 @@ public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.
         // A file created in this batch and closed is most likely a temp file about to be renamed.
         if history.appearedDuringBatch && event.kind != .movedTo { return false }
         // Several files still being changed: a burst (a checkout, a build), not one save.
-        return paths.values.filter { !$0.isGone }.count <= 1
+        // Stops at the second live path: this runs for every event of a burst of any size.
+        return paths.values.lazy.filter { !$0.isGone }.prefix(2).count <= 1
     }
 
     /// Whether the open batch is due at `now`.
