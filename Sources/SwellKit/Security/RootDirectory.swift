@@ -119,9 +119,6 @@ public final class RootDirectory: Sendable {
         }
     }
 
-    /// Whether a folder is being served (false while ROOT is missing).
-    public var isPresent: Bool { current.withLock { $0 != nil } }
-
     /// `O_PATH`, which Glibc only exports under `_GNU_SOURCE`.
     private static let pathOnly: Int32 = 0o10000000
 
