@@ -33,3 +33,11 @@ ensure_python_packages() {
     echo "==> installing ${missing[*]} from PyPI" >&2
     python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${missing[@]}" >&2
 }
+
+# Usage: build_release   (prints the path of the built swell)
+# The Swift runtime is linked statically: the process then maps one file instead of a dozen
+# shared libraries, which keeps an idle server under 20 MB resident (BENCHMARKS.md).
+build_release() {
+    swift build -c release --static-swift-stdlib --product swell >&2
+    echo "$(swift build -c release --static-swift-stdlib --show-bin-path)/swell"
+}

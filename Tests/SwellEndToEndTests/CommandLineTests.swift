@@ -110,6 +110,45 @@ import Testing
         #expect(await swell.exitCode(within: 5) == 0)
     }
 
+    @Test func openHandsTheURLToXdgOpenAndReapsIt() async throws {
+        let site = try Site()
+        let tools = try Site([:])  // outside the served folder: Swell must not write inside it
+        let record = tools.path + "/opened.txt"
+        let opener = tools.path + "/xdg-open"
+        try "#!/bin/sh\necho \"$1\" > \(record)\n".write(toFile: opener, atomically: true, encoding: .utf8)
+        chmod(opener, 0o755)
+        let swell = try SwellProcess([site.path, "-p", "0", "--open"], environment: ["PATH": tools.path + ":/usr/bin:/bin"])
+        let url = try await swell.baseURL()
+        let deadline = Date().addingTimeInterval(10)
+        var opened: String?
+        var zombies: [String] = []
+        while Date() < deadline {
+            opened = try? String(contentsOfFile: record, encoding: .utf8)
+            // The opener has exited once it wrote; it must not linger as a zombie child of swell.
+            zombies = Self.children(of: swell.pid).filter { $0.state == "Z" }.map(\.pid)
+            if opened != nil && zombies.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(opened?.trimmingCharacters(in: .whitespacesAndNewlines) == url)
+        #expect(zombies.isEmpty)
+        #expect(!swell.errorOutput.contains("xdg-open"))
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 5) == 0)
+    }
+
+    /// The processes whose parent is `pid`, with their state letter from `/proc/PID/stat`.
+    private static func children(of pid: Int32) -> [(pid: String, state: String)] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry in
+            guard entry.allSatisfy(\.isNumber), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            guard fields.count > 1, fields[1] == String(pid) else { return nil }
+            return (entry, String(fields[0]))
+        }
+    }
+
     @Test func wildcardHostPrintsLoopbackFirstAndDropsTheHostCheck() async throws {
         let site = try Site()
         let swell = try SwellProcess([site.path, "-p", "0", "--host", "0.0.0.0"])

@@ -10,4 +10,8 @@ int swell_openat2_beneath(int dirfd, const char *path, int flags);
 /// Whether this kernel implements openat2(2) (Linux 5.6 and later).
 int swell_openat2_available(void);
 
+/// Names the calling thread (at most 15 bytes are kept), as `top -H` and `ps -L` show it.
+/// prctl(2) is variadic, so Swift cannot call it directly.
+void swell_set_thread_name(const char *name);
+
 #endif

@@ -1,5 +1,4 @@
 import CInotifyTools
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -51,11 +50,9 @@ public final class InotifyTools: Sendable {
     func submit(_ command: Command) {
         commands.withLock { $0.append(command) }
         if running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
-            let thread = Thread { [self] in
-                Thread.current.name = "swell.inotify"
+            DedicatedThread.start(name: "swell.inotify") { [self] in
                 EventThread(owner: self).run()
             }
-            thread.start()
         } else {
             let fd = wakeDescriptor.load(ordering: .acquiring)
             if fd >= 0 { futimens(fd, nil) }
@@ -108,7 +105,7 @@ private final class EventThread {
                         registration.continuation.finish()
                     }
                 }
-                Thread.sleep(forTimeInterval: 0.2)
+                DedicatedThread.sleep(.milliseconds(200))
             }
         }
         setUpWake()

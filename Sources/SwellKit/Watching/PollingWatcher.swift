@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// Stat-scans the roots every interval and reports what differs: for network file systems
@@ -23,15 +22,13 @@ public final class PollingWatcher: FileWatcher {
 
     public func start() -> AsyncStream<WatchEvent> {
         let (stream, continuation) = AsyncStream<WatchEvent>.makeStream()
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        let thread = Thread { [self] in
-            Thread.current.name = "swell.poll"
+        DedicatedThread.start(name: "swell.poll") { [self] in
             let isIgnored: (String, Bool) -> Bool = { self.ignore.isIgnored(absolutePath: $0, isDirectory: $1) }
             var previous = DirectorySnapshot(roots: roots, isIgnored: isIgnored)
             count.store(previous.entries.count, ordering: .relaxed)
             continuation.yield(WatchEvent(path: "", kind: .ready))
             while !stopped.load(ordering: .relaxed) {
-                Thread.sleep(forTimeInterval: seconds)
+                DedicatedThread.sleep(interval)
                 if stopped.load(ordering: .relaxed) { break }
                 let current = DirectorySnapshot(roots: roots, isIgnored: isIgnored)
                 for event in current.changes(since: previous) { continuation.yield(event) }
@@ -40,7 +37,6 @@ public final class PollingWatcher: FileWatcher {
             }
             continuation.finish()
         }
-        thread.start()
         return stream
     }
 
