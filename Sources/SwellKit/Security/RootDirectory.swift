@@ -144,6 +144,18 @@ public final class RootDirectory: Sendable {
         return OpenFile.wrapping(fd).mapError { Self.failure(for: $0.code) }
     }
 
+    /// The stamp of what `relativePath` names now, following symlinks, or nil.
+    ///
+    /// Not contained: only for checking that a file already opened through `open` (the
+    /// `FileCache`) is still the same file in the same state. A path that now leads
+    /// elsewhere, inside or out, names another inode and so never matches.
+    public func stamp(of relativePath: String) -> FileStamp? {
+        guard let handle = current.withLock({ $0 }) else { return nil }
+        var info = stat()
+        guard fstatat(handle.descriptor, relativePath, &info, 0) == 0 else { return nil }
+        return FileStamp(info)
+    }
+
     /// Whether `relativePath` resolves to something inside ROOT (used to hide escaping symlinks from listings).
     public func staysInside(_ relativePath: String) -> Bool {
         switch open(relativePath) {

@@ -32,15 +32,19 @@ public final class LiveReloadService: Service, Sendable {
     private let initialWatcher: (any FileWatcher)?
     /// Set by `rewatch()`: the current watcher stops and a fresh one of the same kind starts.
     private let restart = Atomic<Bool>(false)
+    /// Emptied on every event, before the batch that will announce it.
+    private let fileCache: FileCache?
 
     public init(
         configuration: SwellConfiguration,
         hub: EventHub,
         logger: Logger,
         probe: any ExistenceProbe = FileSystemProbe(),
-        initialWatcher: (any FileWatcher)? = nil
+        initialWatcher: (any FileWatcher)? = nil,
+        fileCache: FileCache? = nil
     ) {
         self.initialWatcher = initialWatcher
+        self.fileCache = fileCache
         self.configuration = configuration
         self.hub = hub
         self.logger = logger
@@ -102,6 +106,8 @@ public final class LiveReloadService: Service, Sendable {
                 case .watchLimitReached:
                     fallBack = true
                 default:
+                    // Before the event can reach a page: the reload it causes must read the new bytes.
+                    fileCache?.invalidateAll()
                     if event.path.hasSuffix("/.gitignore") { ignore.gitignoreChanged() }
                     batcher.withLock { $0.record(event, now: ContinuousClock.now) }
                     wake.yield()
@@ -109,6 +115,8 @@ public final class LiveReloadService: Service, Sendable {
                 if fallBack { break }
             }
             watcher.stop()
+            // Changes between this watcher and the next are seen by no one.
+            fileCache?.invalidateAll()
             if restart.exchange(false, ordering: .relaxed) {
                 ready.store(false, ordering: .relaxed)
                 watcher =

@@ -16,10 +16,10 @@ public struct SwellResponder: HTTPResponder {
     let control: ControlRoutes?
     let cors: Bool
 
-    public init(configuration: SwellConfiguration, root: RootDirectory, control: ControlRoutes?) {
+    public init(configuration: SwellConfiguration, root: RootDirectory, control: ControlRoutes?, cache: FileCache? = nil) {
         files = StaticFileResponder(
             root: root,
-            options: .init(spa: configuration.spa, cors: configuration.cors, injection: InjectionPolicy(enabled: control != nil))
+            options: .init(spa: configuration.spa, cors: configuration.cors, injection: InjectionPolicy(enabled: control != nil), cache: cache)
         )
         counter = configuration.streamInterval.map(CounterStream.init(interval:))
         hostCheck = configuration.isLoopbackBind ? HostCheckMiddleware(allowedHosts: configuration.allowedHosts) : nil

@@ -48,6 +48,9 @@ public struct SwellServer: Sendable {
         self.hub = configuration.liveReload ? EventHub(version: configuration.version) : nil
     }
 
+    /// Recently served files, shared by the responder and emptied by the watcher and `RootMonitor`.
+    private let fileCache = FileCache()
+
     /// The application on `port` (0: any free port). Tests run it through HummingbirdTesting.
     public func makeApplication(
         port: Int,
@@ -62,22 +65,24 @@ public struct SwellServer: Sendable {
         var control: ControlRoutes?
         var liveReload: LiveReloadService?
         if let hub {
-            let service = LiveReloadService(configuration: configuration, hub: hub, logger: eventLogger ?? logger)
+            let service = LiveReloadService(configuration: configuration, hub: hub, logger: eventLogger ?? logger, fileCache: fileCache)
             services = [service, PingService(hub: hub)]
             control = ControlRoutes(hub: hub, liveReload: service, root: configuration.root)
             liveReload = service
         }
         let hub = self.hub
         let watcher = liveReload
+        let fileCache = self.fileCache
         services.append(
             RootMonitor(root: root, logger: eventLogger ?? logger) { change in
+                fileCache.invalidateAll()
                 // Pages reload into the 503 page, and out of it once ROOT is back (it carries the client too).
                 if change == .returned { watcher?.rewatch() }
                 hub?.publish(ChangeSet(paths: []))
             }
         )
         return Application(
-            responder: SwellResponder(configuration: configuration, root: root, control: control),
+            responder: SwellResponder(configuration: configuration, root: root, control: control, cache: fileCache),
             server: .swellHTTP1(
                 configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout)),
                 requestHeadTimeout: configuration.requestHeadTimeout

@@ -7,7 +7,11 @@ public struct EntityTag: Sendable, Equatable, CustomStringConvertible {
     public let description: String
 
     public init(file: OpenFile, variant: String? = nil) {
-        var value = String(file.inode, radix: 16) + "-" + String(file.size, radix: 16) + "-" + String(file.modifiedNanoseconds, radix: 16)
+        self.init(stamp: file.stamp, variant: variant)
+    }
+
+    public init(stamp: FileStamp, variant: String? = nil) {
+        var value = String(stamp.inode, radix: 16) + "-" + String(stamp.size, radix: 16) + "-" + String(stamp.modifiedNanoseconds, radix: 16)
         if let variant { value += "-" + variant }
         description = "\"" + value + "\""
     }

@@ -28,23 +28,41 @@ public enum FileBody {
         }
     }
 
-    /// A body that streams `range` of `file`.
-    public static func body(_ file: OpenFile, range: ClosedRange<Int>) -> ResponseBody {
-        body(file, segments: [.file(range)])
+    /// A body that streams `range` of `file`. With `fill`, a body that covers the whole
+    /// file also hands its bytes to `fill` once they are all sent (`FileCache`).
+    public static func body(_ file: OpenFile, range: ClosedRange<Int>, fill: (@Sendable (ByteBuffer) -> Void)? = nil) -> ResponseBody {
+        body(file, segments: [.file(range)], fill: range.count == file.size ? fill : nil)
     }
 
     /// The whole file with `inserted` spliced in at `offset` (the live-reload script).
-    public static func body(_ file: OpenFile, inserting inserted: [UInt8], at offset: Int) -> ResponseBody {
+    public static func body(_ file: OpenFile, inserting inserted: [UInt8], at offset: Int, fill: (@Sendable (ByteBuffer) -> Void)? = nil) -> ResponseBody {
         var segments: [Segment] = []
         if offset > 0 { segments.append(.file(0...(offset - 1))) }
         segments.append(.bytes(inserted))
         if offset < file.size { segments.append(.file(offset...(file.size - 1))) }
-        return body(file, segments: segments)
+        return body(file, segments: segments, fill: fill)
     }
 
-    static func body(_ file: OpenFile, segments: [Segment]) -> ResponseBody {
+    /// `range` of bytes already in memory: one write, no copy.
+    public static func body(_ bytes: ByteBuffer, range: ClosedRange<Int>) -> ResponseBody {
+        ResponseBody(byteBuffer: bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!)
+    }
+
+    /// Bytes already in memory with `inserted` spliced in at `offset`.
+    public static func body(_ bytes: ByteBuffer, inserting inserted: ByteBuffer, at offset: Int) -> ResponseBody {
+        let head = bytes.getSlice(at: bytes.readerIndex, length: offset)!
+        let tail = bytes.getSlice(at: bytes.readerIndex + offset, length: bytes.readableBytes - offset)!
+        return ResponseBody(contentLength: bytes.readableBytes + inserted.readableBytes) { writer in
+            try await writer.write(contentsOf: [head, inserted, tail])
+            try await writer.finish(nil)
+        }
+    }
+
+    static func body(_ file: OpenFile, segments: [Segment], fill: (@Sendable (ByteBuffer) -> Void)?) -> ResponseBody {
         ResponseBody(contentLength: segments.reduce(0) { $0 + $1.count }) { writer in
             let allocator = ByteBufferAllocator()
+            // The file's bytes in order, for the cache: the segments cover it whole when `fill` is set.
+            var whole = fill.map { _ in allocator.buffer(capacity: file.size) }
             for segment in segments {
                 switch segment {
                 case .bytes(let bytes):
@@ -63,11 +81,13 @@ public enum FileBody {
                             }
                         }
                         offset += chunk.readableBytes
+                        whole?.writeImmutableBuffer(chunk)
                         try await writer.write(chunk)
                     }
                 }
             }
             try await writer.finish(nil)
+            if let fill, let whole { fill(whole) }
         }
     }
 

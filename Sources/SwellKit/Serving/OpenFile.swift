@@ -10,12 +10,8 @@
 public final class OpenFile: Sendable {
     public let descriptor: Int32
     public let kind: Kind
-    /// Size in bytes at open time; this many bytes are announced and streamed.
-    public let size: Int
-    public let inode: UInt64
-    public let device: UInt64
-    /// Modification time, nanoseconds since the epoch: two saves within one second still differ.
-    public let modifiedNanoseconds: Int64
+    /// What was opened, read from this descriptor; `stamp.size` bytes are announced and streamed.
+    public let stamp: FileStamp
 
     public enum Kind: Sendable, Equatable {
         case regular, directory, other
@@ -28,10 +24,17 @@ public final class OpenFile: Sendable {
         case S_IFDIR: kind = .directory
         default: kind = .other
         }
-        size = Int(info.st_size)
-        inode = UInt64(info.st_ino)
-        device = UInt64(info.st_dev)
-        modifiedNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        stamp = FileStamp(info)
+    }
+
+    /// Size in bytes at open time.
+    public var size: Int { stamp.size }
+
+    /// The descriptor's stamp now: equal to `stamp` while the file is untouched.
+    public func currentStamp() -> FileStamp? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return FileStamp(info)
     }
 
     /// Takes ownership of `descriptor`; on failure it is closed and errno returned.
@@ -50,9 +53,7 @@ public final class OpenFile: Sendable {
     }
 
     /// Modification time in whole seconds, for `Last-Modified`.
-    public var modifiedSeconds: Int64 {
-        modifiedNanoseconds / 1_000_000_000
-    }
+    public var modifiedSeconds: Int64 { stamp.modifiedSeconds }
 
     /// Reads up to `count` bytes at `offset`. Returns fewer only at end of file.
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(SystemError) -> Int {

@@ -26,10 +26,13 @@ public struct StaticFileResponder: Sendable {
         public var cors = false
         /// Inject the live-reload client into HTML navigations.
         public var injection = InjectionPolicy(enabled: false)
-        public init(spa: Bool = false, cors: Bool = false, injection: InjectionPolicy = InjectionPolicy(enabled: false)) {
+        /// Small files' bytes kept between requests; nil reads every file each time.
+        public var cache: FileCache?
+        public init(spa: Bool = false, cors: Bool = false, injection: InjectionPolicy = InjectionPolicy(enabled: false), cache: FileCache? = nil) {
             self.spa = spa
             self.cors = cors
             self.injection = injection
+            self.cache = cache
         }
     }
 
@@ -55,10 +58,17 @@ public struct StaticFileResponder: Sendable {
     /// Steps 3–6 for an already parsed path.
     public func respond(to request: Request, path: RequestPath, checkedMethod: Bool) -> Response {
         if !checkedMethod && request.method != .get && request.method != .head { return methodNotAllowed() }
+        // The common case first: a file, or a folder's index, served recently and unchanged since.
+        if path.hasTrailingSlash {
+            let index = path.appending("index.html")
+            if let hit = cached(index.relativePath) { return serve(hit, named: "index.html", request: request) }
+        } else if let hit = cached(path.relativePath) {
+            return serve(hit, named: path.segments.last ?? "", request: request)
+        }
         switch root.open(path.relativePath) {
         case .success(let file) where file.kind == .regular:
             if path.hasTrailingSlash && !path.segments.isEmpty { return notFound(request, urlPath: path.urlPath) }
-            return serve(file, named: path.segments.last ?? "", request: request)
+            return serve(.opened(file, path: path.relativePath), named: path.segments.last ?? "", request: request)
         case .success(let folder) where folder.kind == .directory:
             guard path.hasTrailingSlash else {
                 var location = path.urlPath + "/"
@@ -81,9 +91,10 @@ public struct StaticFileResponder: Sendable {
         }
 
         if !path.hasTrailingSlash, path.fileExtension != "html", let clean = path.appendingToLastSegment(".html") {
+            if let hit = cached(clean.relativePath) { return serve(hit, named: clean.segments.last ?? "", request: request) }
             switch root.open(clean.relativePath) {
             case .success(let file) where file.kind == .regular:
-                return serve(file, named: clean.segments.last ?? "", request: request)
+                return serve(.opened(file, path: clean.relativePath), named: clean.segments.last ?? "", request: request)
             case .failure(.escapesRoot):
                 return forbiddenEscape()
             default:
@@ -94,7 +105,7 @@ public struct StaticFileResponder: Sendable {
         if options.spa, path.fileExtension.isEmpty, acceptsHTML(request), case .success(let index) = root.open("index.html"),
             index.kind == .regular
         {
-            return serve(index, named: "index.html", request: request)
+            return serve(.opened(index, path: "index.html"), named: "index.html", request: request)
         }
         return notFound(request, urlPath: path.urlPath)
     }
@@ -103,7 +114,7 @@ public struct StaticFileResponder: Sendable {
         let indexPath = path.appending("index.html")
         switch root.open(indexPath.relativePath) {
         case .success(let index) where index.kind == .regular:
-            return serve(index, named: "index.html", request: request)
+            return serve(.opened(index, path: indexPath.relativePath), named: "index.html", request: request)
         case .failure(.escapesRoot):
             return forbiddenEscape()
         default:
@@ -114,20 +125,42 @@ public struct StaticFileResponder: Sendable {
 
     // MARK: Responses
 
+    /// Where a response's bytes come from.
+    enum FileSource {
+        /// Opened for this request beneath ROOT; `path` is the key it may be cached under.
+        case opened(OpenFile, path: String)
+        case cached(FileCache.Entry)
+
+        var stamp: FileStamp {
+            switch self {
+            case .opened(let file, _): file.stamp
+            case .cached(let entry): entry.stamp
+            }
+        }
+    }
+
+    private func cached(_ relativePath: String) -> FileSource? {
+        guard let cache = options.cache, let entry = cache.lookup(relativePath, currentStamp: { root.stamp(of: relativePath) }) else {
+            return nil
+        }
+        return .cached(entry)
+    }
+
     /// A file with validators, conditional and range handling.
-    func serve(_ file: OpenFile, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+    func serve(_ source: FileSource, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         let contentType = ContentTypes.forExtension(Self.fileExtension(of: name))
         let isHTML = ContentTypes.isHTML(contentType)
+        let stamp = source.stamp
         // The injected variant gets its own ETag, decided by the policy alone, so a revalidation
         // is answered with 304 before the file is read at all.
         let injects = isHTML && options.injection.shouldInject(request)
-        let etag = EntityTag(file: file, variant: injects ? "swell" : nil)
+        let etag = EntityTag(stamp: stamp, variant: injects ? "swell" : nil)
         var headers = baseHeaders(contentType: contentType)
         headers[.eTag] = etag.description
-        headers[.lastModified] = HTTPDate.format(secondsSinceEpoch: file.modifiedSeconds)
+        headers[.lastModified] = HTTPDate.format(secondsSinceEpoch: stamp.modifiedSeconds)
         if !isHTML { headers[.acceptRanges] = "bytes" }
 
-        if status == .ok && ConditionalRequest.isNotModified(request.headers, etag: etag, modifiedSeconds: file.modifiedSeconds) {
+        if status == .ok && ConditionalRequest.isNotModified(request.headers, etag: etag, modifiedSeconds: stamp.modifiedSeconds) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
@@ -135,23 +168,28 @@ public struct StaticFileResponder: Sendable {
         // Plan the injection before any header is written: Content-Length describes the injected bytes.
         var injectionOffset: Int?
         if injects {
-            do {
-                injectionOffset = try FileBody.injectionOffset(in: file)
-            } catch {
-                return plain(.internalServerError, "500 Internal Server Error: \(error).")
+            switch source {
+            case .cached(let entry):
+                injectionOffset = entry.injectionOffset
+            case .opened(let file, _):
+                do {
+                    injectionOffset = try FileBody.injectionOffset(in: file)
+                } catch {
+                    return plain(.internalServerError, "500 Internal Server Error: \(error).")
+                }
             }
         }
 
-        var range = file.size > 0 ? 0...(file.size - 1) : nil as ClosedRange<Int>?
+        var range = stamp.size > 0 ? 0...(stamp.size - 1) : nil as ClosedRange<Int>?
         var responseStatus = status
-        if status == .ok && !isHTML && ifRangeAllows(request.headers, etag: etag, modifiedSeconds: file.modifiedSeconds) {
-            switch ByteRange.decide(request.headers[.range], size: file.size) {
+        if status == .ok && !isHTML && ifRangeAllows(request.headers, etag: etag, modifiedSeconds: stamp.modifiedSeconds) {
+            switch ByteRange.decide(request.headers[.range], size: stamp.size) {
             case .partial(let bytes):
                 range = bytes
                 responseStatus = .partialContent
-                headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(file.size)"
+                headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(stamp.size)"
             case .unsatisfiable:
-                headers[.contentRange] = "bytes */\(file.size)"
+                headers[.contentRange] = "bytes */\(stamp.size)"
                 headers[.contentType] = nil
                 headers[.contentLength] = "0"
                 return Response(status: .rangeNotSatisfiable, headers: headers)
@@ -159,25 +197,45 @@ public struct StaticFileResponder: Sendable {
                 break
             }
         }
-        if let injectionOffset {
-            headers[.contentLength] = String(file.size + ScriptInjector.tag.count)
-            guard request.method != .head else { return Response(status: responseStatus, headers: headers, body: ResponseBody()) }
-            return Response(
-                status: responseStatus,
-                headers: headers,
-                body: FileBody.body(file, inserting: ScriptInjector.tag, at: injectionOffset)
-            )
-        }
-        headers[.contentLength] = String(range?.count ?? 0)
-        guard request.method != .head, let range else {
+        headers[.contentLength] = String(injectionOffset != nil ? stamp.size + ScriptInjector.tag.count : range?.count ?? 0)
+        guard request.method != .head, injectionOffset != nil || range != nil else {
+            // An empty file is kept too: its next request then needs no open either.
+            if case .opened(let file, let path) = source, request.method == .get, file.size == 0 {
+                filler(path, file: file, isHTML: isHTML)?(ByteBuffer())
+            }
             return Response(status: responseStatus, headers: headers, body: ResponseBody())
         }
-        return Response(status: responseStatus, headers: headers, body: FileBody.body(file, range: range))
+        let body: ResponseBody
+        switch source {
+        case .cached(let entry):
+            if let injectionOffset {
+                body = FileBody.body(entry.bytes, inserting: Self.scriptTag, at: injectionOffset)
+            } else {
+                body = FileBody.body(entry.bytes, range: range!)
+            }
+        case .opened(let file, let path):
+            let fill = filler(path, file: file, isHTML: isHTML)
+            if let injectionOffset {
+                body = FileBody.body(file, inserting: ScriptInjector.tag, at: injectionOffset, fill: fill)
+            } else {
+                body = FileBody.body(file, range: range!, fill: fill)
+            }
+        }
+        return Response(status: responseStatus, headers: headers, body: body)
+    }
+
+    private static let scriptTag = ByteBuffer(bytes: ScriptInjector.tag)
+
+    /// What keeps a file's bytes once a response has read them all, when the cache takes files of its size.
+    private func filler(_ path: String, file: OpenFile, isHTML: Bool) -> (@Sendable (ByteBuffer) -> Void)? {
+        guard let cache = options.cache, cache.accepts(size: file.size) else { return nil }
+        let generation = cache.generation
+        return { bytes in cache.store(path, file: file, bytes: bytes, isHTML: isHTML, generation: generation) }
     }
 
     func notFound(_ request: Request, urlPath: String) -> Response {
         if case .success(let page) = root.open("404.html"), page.kind == .regular {
-            return serve(page, named: "404.html", request: request, status: .notFound)
+            return serve(.opened(page, path: "404.html"), named: "404.html", request: request, status: .notFound)
         }
         return html(.notFound, StatusPage.notFound(urlPath: urlPath), request: request)
     }

@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One version of one file: which file (device, inode) and what state it was in (size,
+/// nanosecond mtime and ctime).
+///
+/// Two stamps are equal only if nothing was written, truncated, renamed over, re-linked or
+/// re-permissioned in between. ctime is part of it because a user cannot set it: `touch -d`
+/// and `cp -p` can put mtime back, and chmod leaves mtime alone.
+public struct FileStamp: Sendable, Equatable {
+    public let device: UInt64
+    public let inode: UInt64
+    public let size: Int
+    /// Nanoseconds since the epoch: two saves within one second still differ.
+    public let modifiedNanoseconds: Int64
+    public let changedNanoseconds: Int64
+    let isRegular: Bool
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int(info.st_size)
+        modifiedNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        changedNanoseconds = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        isRegular = info.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// Modification time in whole seconds, for `Last-Modified`.
+    public var modifiedSeconds: Int64 {
+        modifiedNanoseconds / 1_000_000_000
+    }
+}
