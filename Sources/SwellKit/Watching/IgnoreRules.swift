@@ -46,6 +46,17 @@ public final class IgnoreRules: Sendable {
         return false
     }
 
+    /// `isIgnored(absolutePath:isDirectory:)` for an entry of a folder already known not to be
+    /// ignored, as in a walk that only descends into such folders: only the entry's own level
+    /// is matched, instead of every folder above it again.
+    public func isIgnoredEntry(absolutePath: String, isDirectory: Bool) -> Bool {
+        guard absolutePath.hasPrefix(root + "/") else { return false }
+        let relativePath = absolutePath.dropFirst(root.count + 1)
+        let components = relativePath.split(separator: "/", omittingEmptySubsequences: true)
+        guard !components.isEmpty else { return false }
+        return ignoredHere(components.joined(separator: "/"), isDirectory: isDirectory, components: components[...])
+    }
+
     /// Forgets cached `.gitignore` files so that the next question re-reads them.
     public func gitignoreChanged() {
         gitignores.withLock { $0.removeAll() }

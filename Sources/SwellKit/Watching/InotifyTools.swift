@@ -25,6 +25,8 @@ public final class InotifyTools: Sendable {
         let id: Int
         let roots: [String]
         let isIgnored: @Sendable (String, Bool) -> Bool
+        /// `isIgnored` for an entry of a folder that is not ignored (the walk).
+        let isIgnoredEntry: @Sendable (String, Bool) -> Bool
         let continuation: AsyncStream<WatchEvent>.Continuation
         let watchCount: Atomic<Int>.Box
         /// Coarse realtime at registration: files changed since are reported once the watch is complete.
@@ -275,23 +277,31 @@ private final class EventThread {
         guard let stream = opendir(folder) else { return true }
         defer { closedir(stream) }
         var complete = true
-        DirectoryEntries.forEach(in: stream) { name, descriptor in
+        DirectoryEntries.forEachRaw(in: stream) { name, type, descriptor in
             guard complete else { return }
-            let path = folder + "/" + name
+            // d_type spares a stat per entry; files are stat'ed only on the first walk, to find
+            // saves made while it ran.
+            var isDirectory = type == DirectoryEntries.directoryType
+            let checksTimes = since != nil && !reportFilesAsCreated && !isDirectory
             var info = stat()
-            guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
-            let isDirectory = info.st_mode & S_IFMT == S_IFDIR
-            // Ignore rules are matched only for what would be walked or reported: on a large tree
-            // they cost more than the walk itself, and most files are neither.
+            if checksTimes || type == DirectoryEntries.unknownType {
+                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+                isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            }
+            // Ignore rules are matched, and paths built, only for what is walked or reported: on a
+            // large tree they cost more than the walk itself, and most files are neither.
             if isDirectory {
-                if registration.isIgnored(path, true) { return }
+                let path = folder + "/" + String(cString: name)
+                if registration.isIgnoredEntry(path, true) { return }
                 if reportFilesAsCreated { registration.continuation.yield(WatchEvent(path: path, kind: .created, isDirectory: true)) }
                 complete = walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, since: since)
             } else if reportFilesAsCreated {
-                if registration.isIgnored(path, false) { return }
+                let path = folder + "/" + String(cString: name)
+                if registration.isIgnoredEntry(path, false) { return }
                 registration.continuation.yield(WatchEvent(path: path, kind: .created))
-            } else if let since, Self.isAtOrAfter(info.st_ctim, since) || Self.isAtOrAfter(info.st_mtim, since) {
-                if registration.isIgnored(path, false) { return }
+            } else if checksTimes, let since, Self.isAtOrAfter(info.st_ctim, since) || Self.isAtOrAfter(info.st_mtim, since) {
+                let path = folder + "/" + String(cString: name)
+                if registration.isIgnoredEntry(path, false) { return }
                 registration.continuation.yield(WatchEvent(path: path, kind: .modified))
             }
         }

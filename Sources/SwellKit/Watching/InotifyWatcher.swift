@@ -33,6 +33,7 @@ public final class InotifyWatcher: FileWatcher {
                     id: id,
                     roots: roots,
                     isIgnored: { path, isDirectory in ignore.isIgnored(absolutePath: path, isDirectory: isDirectory) },
+                    isIgnoredEntry: { path, isDirectory in ignore.isIgnoredEntry(absolutePath: path, isDirectory: isDirectory) },
                     continuation: continuation,
                     watchCount: count,
                     since: now

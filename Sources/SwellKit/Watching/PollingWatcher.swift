@@ -23,7 +23,8 @@ public final class PollingWatcher: FileWatcher {
     public func start() -> AsyncStream<WatchEvent> {
         let (stream, continuation) = AsyncStream<WatchEvent>.makeStream()
         DedicatedThread.start(name: "swell.poll") { [self] in
-            let isIgnored: (String, Bool) -> Bool = { self.ignore.isIgnored(absolutePath: $0, isDirectory: $1) }
+            // The snapshot only descends into folders that are not ignored, so one level is checked per entry.
+            let isIgnored: (String, Bool) -> Bool = { self.ignore.isIgnoredEntry(absolutePath: $0, isDirectory: $1) }
             var previous = DirectorySnapshot(roots: roots, isIgnored: isIgnored)
             count.store(previous.entries.count, ordering: .relaxed)
             continuation.yield(WatchEvent(path: "", kind: .ready))

@@ -44,6 +44,30 @@ import Testing
         #expect(rules.isIgnored(relativePath: path, isDirectory: isDirectory) == ignored)
     }
 
+    /// The walk asks about each entry of a folder it kept: one level must decide as every level does.
+    @Test func anEntryOfAKeptFolderIsJudgedAsItsWholePathIs() throws {
+        let site = try TemporarySite([".gitignore": Self.gitignore, "sub/.gitignore": "*.css\n!keep.css\n"])
+        let rules = IgnoreRules(root: site.root.path, extraPatterns: ["*.bak"])
+        let paths = [
+            "debug.log", "keep.log", "a/b/debug.log", "build", "dist", "docs/a/c.tmp", "x/cache", "generated/a.css",
+            "generated/keep.css", "sub/a.css", "sub/keep.css", "sub/deeper/a.css", "page.html", "a.bak", ".git", "sub/.#x",
+        ]
+        var compared = 0
+        for path in paths {
+            for isDirectory in [false, true] {
+                let parent = path.split(separator: "/").dropLast().joined(separator: "/")
+                guard parent.isEmpty || !rules.isIgnored(relativePath: parent, isDirectory: true) else { continue }
+                compared += 1
+                #expect(
+                    rules.isIgnoredEntry(absolutePath: site.root.path + "/" + path, isDirectory: isDirectory)
+                        == rules.isIgnored(relativePath: path, isDirectory: isDirectory),
+                    "\(path) (folder: \(isDirectory))"
+                )
+            }
+        }
+        #expect(compared > 20)
+    }
+
     @Test func nestedGitignoreAppliesBelowItsFolder() throws {
         let site = try TemporarySite(["sub/.gitignore": "*.css\n!keep.css\n", "sub/a.css": "", "a.css": ""])
         let rules = IgnoreRules(root: site.root.path)
