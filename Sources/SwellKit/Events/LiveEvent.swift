@@ -1,3 +1,5 @@
+import NIOCore
+
 /// One message on the live-reload channel.
 public struct LiveEvent: Sendable, Equatable {
     public enum Name: String, Sendable {
@@ -10,10 +12,15 @@ public struct LiveEvent: Sendable, Equatable {
     /// The JSON payload, on one line.
     public let data: String
 
+    /// The event as `text/event-stream` bytes: encoded once, and the same storage is written
+    /// to every client (10,000 streams share one buffer instead of encoding 10,000 times).
+    public let wire: ByteBuffer
+
     public init(id: EventID?, name: Name, data: String) {
         self.id = id
         self.name = name
         self.data = data
+        wire = ByteBuffer(string: SSEEncoder.event(id: id, name: name, data: data))
     }
 
     /// The event for a reconciled batch: `{"paths":[…]}` and, for `--watch` folders, `"files"`.

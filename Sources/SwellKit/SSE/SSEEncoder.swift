@@ -5,10 +5,14 @@ public enum SSEEncoder {
     }
 
     public static func event(_ event: LiveEvent) -> String {
+        Self.event(id: event.id, name: event.name, data: event.data)
+    }
+
+    static func event(id: EventID?, name: LiveEvent.Name, data: String) -> String {
         var text = ""
-        if let id = event.id { text += "id: \(id)\n" }
-        text += "event: \(event.name.rawValue)\n"
-        for line in event.data.split(separator: "\n", omittingEmptySubsequences: false) {
+        if let id { text += "id: \(id)\n" }
+        text += "event: \(name.rawValue)\n"
+        for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
             text += "data: \(line)\n"
         }
         return text + "\n"

@@ -35,7 +35,9 @@ public enum FileBody {
     }
 
     /// The whole file with `inserted` spliced in at `offset` (the live-reload script).
-    public static func body(_ file: OpenFile, inserting inserted: [UInt8], at offset: Int, fill: (@Sendable (ByteBuffer) -> Void)? = nil) -> ResponseBody {
+    public static func body(_ file: OpenFile, inserting inserted: [UInt8], at offset: Int, fill: (@Sendable (ByteBuffer) -> Void)? = nil)
+        -> ResponseBody
+    {
         var segments: [Segment] = []
         if offset > 0 { segments.append(.file(0...(offset - 1))) }
         segments.append(.bytes(inserted))

@@ -14,23 +14,31 @@ public enum DedicatedThread {
     public static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Body(name: name, run: body)).toOpaque()
         var thread = pthread_t()
-        let result = pthread_create(&thread, nil, { argument in
-            let body = Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue()
-            swell_set_thread_name(body.name)
-            body.run()
-            return nil
-        }, box)
+        let result = pthread_create(
+            &thread,
+            nil,
+            { argument in
+                let body = Unmanaged<Body>.fromOpaque(argument!).takeRetainedValue()
+                swell_set_thread_name(body.name)
+                body.run()
+                return nil
+            },
+            box
+        )
         // Out of threads at start-up: nothing sensible can go on without the watcher.
         precondition(result == 0, "could not start the \(name) thread: \(String(cString: strerror(result)))")
         pthread_detach(thread)
     }
 
-    /// Sleeps the calling (dedicated) thread.
+    /// Sleeps the calling (dedicated) thread, in steps that `usleep` takes on every libc.
     public static func sleep(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+        var left = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        while left > 0 {
+            let step = min(left, 500_000)
+            usleep(useconds_t(step))
+            left -= step
+        }
     }
 
     private final class Body: Sendable {
