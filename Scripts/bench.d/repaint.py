@@ -1,9 +1,12 @@
 """Write -> repaint in headless Chromium, for a CSS update and for a page reload.
 
-Usage: repaint.py BASE_URL ROOT ROUNDS [READY_JS PAUSE_S]
+Usage: repaint.py BASE_URL ROOT ROUNDS [READY_JS PAUSE_S [URL_PATH PAGE_FILE CSS_FILE]]
 READY_JS says when the page's live-reload client is connected (Swell's by default; a peer's
 livereload.js for python-livereload and hugo); PAUSE_S is the pause before each write
-(python-livereload ignores a change within 3 s of its previous reload).
+(python-livereload ignores a change within 3 s of its previous reload). URL_PATH is the page
+to open (/repaint.html), PAGE_FILE and CSS_FILE the files under ROOT that the page and its
+stylesheet come from (repaint.html, repaint.css): a hugo layout or a mkdocs Markdown page
+for the peers that only serve their client on pages they render.
 The page records, with the wall clock, the first animation frame in which the new style
 is computed (CSS update) or the first frame after the reloaded page loads; the script
 records the wall clock just before the write. Both run on this machine, so the clocks
@@ -14,25 +17,34 @@ import json, os, socket, statistics, subprocess, sys, time, urllib.request
 base, root, rounds = sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3])
 ready = sys.argv[4] if len(sys.argv) > 4 else "return !!(window.__swell && window.__swell.instance)"
 pause = float(sys.argv[5]) if len(sys.argv) > 5 else 0.2
+url_path, page_file, css_file = sys.argv[6:9] if len(sys.argv) > 8 else ("/repaint.html", "repaint.html", "repaint.css")
+page_path, css_path = os.path.join(root, page_file), os.path.join(root, css_file)
 
 PAGE = """<!doctype html><html><head><link rel="stylesheet" href="/repaint.css"></head>
 <body><h1 id="t">v0</h1><script>
-window.__painted = null;
 requestAnimationFrame(function () { sessionStorage.paintedAt = String(Date.now()); });
+// The colour to wait for is kept in sessionStorage, so that a peer that reloads the whole
+// page for a stylesheet (mkdocs) is measured as well as one that swaps it in place.
+function check() {
+  if (!sessionStorage.watchColor) return;
+  if (getComputedStyle(document.getElementById('t')).color === sessionStorage.watchColor) {
+    sessionStorage.cssPaintedAt = String(Date.now()); sessionStorage.removeItem('watchColor'); return;
+  }
+  requestAnimationFrame(check);
+}
 window.__watchColor = function (color) {
-  window.__painted = null;
-  (function check() {
-    if (getComputedStyle(document.getElementById('t')).color === color) { window.__painted = Date.now(); return; }
-    requestAnimationFrame(check);
-  })();
+  sessionStorage.removeItem('cssPaintedAt'); sessionStorage.watchColor = color; check();
 };
+check();
 </script></body></html>"""
 
 def write(path, text):
     with open(path, "w") as f: f.write(text)
 
-write(os.path.join(root, "repaint.html"), PAGE)
-write(os.path.join(root, "repaint.css"), "h1{color:rgb(0,0,0)}")
+os.makedirs(os.path.dirname(page_path), exist_ok=True)
+os.makedirs(os.path.dirname(css_path), exist_ok=True)
+write(page_path, PAGE)
+write(css_path, "h1{color:rgb(0,0,0)}")
 
 sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
 driver = subprocess.Popen(["chromedriver", f"--port={port}", "--allowed-ips=127.0.0.1"],
@@ -64,7 +76,7 @@ try:
             time.sleep(0.1)
     session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
         "binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}}}})["sessionId"]
-    call("POST", f"/session/{session}/url", {"url": base + "/repaint.html"})
+    call("POST", f"/session/{session}/url", {"url": base + url_path})
     wait(ready)
     css, reload = [], []
     for i in range(rounds):
@@ -72,14 +84,15 @@ try:
         js(f"window.__watchColor('{color}'); return true")
         time.sleep(pause)
         start = time.time() * 1000
-        write(os.path.join(root, "repaint.css"), "h1{color:%s}" % color)
-        painted = wait("return window.__painted")
+        write(css_path, "h1{color:%s}" % color)
+        painted = float(wait("return sessionStorage.cssPaintedAt"))
+        wait(ready)
         css.append(painted - start)
     for i in range(rounds):
         js("sessionStorage.removeItem('paintedAt'); window.__old = 1; return true")
         time.sleep(pause)
         start = time.time() * 1000
-        write(os.path.join(root, "repaint.html"), PAGE.replace("v0", f"v{i + 1}"))
+        write(page_path, PAGE.replace("v0", f"v{i + 1}"))
         painted = float(wait("return window.__old === undefined && sessionStorage.paintedAt"))
         wait(ready)
         reload.append(painted - start)

@@ -23,7 +23,10 @@ for file, label in [("1k.txt", "1 KiB file"), ("1m.bin", "1 MiB file")]:
     line(f"static {label}, wrk -t2 -c50             req/s   vs nginx   swell vs it")
     for peer in ["nginx", "swell", "hugo", "python"]:
         value = t[f"{peer}-{file}"]
-        versus = t[f"swell-{file}"] / value if value else float("inf")
+        if not value or not t[f"nginx-{file}"]:
+            line(f"  {peer:<34} {'not measured (errors or short responses)' if not value else f'{value:10.0f}'}")
+            continue
+        versus = t[f"swell-{file}"] / value
         line(f"  {peer:<34} {value:10.0f}   {value / nginx:6.2f}     {versus:6.2f}x")
 
 line()
@@ -47,11 +50,15 @@ for style, r in results["save_styles"].items():
     line(f"  {style:<40} {r['median_ms']:8.1f}  {r['p95_ms']:7.1f}   {r['events_per_save']:.2f}")
 
 line()
-line("write -> repaint in headless Chromium       median ms   p95 ms     python-livereload    swell is faster by")
+line("write -> repaint in headless Chromium, median / p95 ms (swell is faster by)")
+repaint_peers = results.get("repaint_peers", {})
+line(f"  {'':<16} {'swell':>16}" + "".join(f" {name:>26}" for name in repaint_peers))
 for case, r in results["repaint"].items():
-    peer = results.get("repaint_livereload", {}).get(case)
-    extra = f"   {peer['median_ms']:8.1f} / {peer['p95_ms']:6.1f}   {peer['median_ms'] / r['median_ms']:6.0f}x" if peer else ""
-    line(f"  {case:<40} {r['median_ms']:8.1f}  {r['p95_ms']:7.1f}{extra}")
+    cells = []
+    for name, peer in repaint_peers.items():
+        p = peer.get(case)
+        cells.append(f"{p['median_ms']:.0f} / {p['p95_ms']:.0f} ({p['median_ms'] / r['median_ms']:.0f}x)" if p else "missing")
+    line(f"  {case:<16} {r['median_ms']:>7.1f} / {r['p95_ms']:>6.1f}" + "".join(f" {cell:>26}" for cell in cells))
 tabs = results["tabs"]
 line(f"  one edit -> last of {tabs['tabs']} tabs reloaded      {tabs['median_ms']:8.1f}  {tabs['p95_ms']:7.1f}"
      f"   ({tabs['mode']}; streams held at once: {tabs['streams_held_max']})")
