@@ -130,11 +130,9 @@ public final class RootDirectory: Sendable {
         var fd: Int32
         var code: Int32 = 0
         if usesOpenat2 {
-            fd = swell_openat2_beneath(handle.descriptor, relativePath, flags)
-            code = errno
+            (fd, code) = Self.openBeneath(handle, relativePath, flags: flags)
             if fd < 0 && code == EXDEV, let inside = Self.resolvedInside(handle, relativePath) {
-                fd = swell_openat2_beneath(handle.descriptor, inside, flags)
-                code = errno
+                (fd, code) = Self.openBeneath(handle, inside, flags: flags)
             }
         } else {
             fd = Self.walkOpen(handle, relativePath, flags: flags, hopsLeft: 40)
@@ -142,6 +140,22 @@ public final class RootDirectory: Sendable {
         }
         guard fd >= 0 else { return .failure(Self.failure(for: code)) }
         return OpenFile.wrapping(fd).mapError { Self.failure(for: $0.code) }
+    }
+
+    /// openat2 beneath ROOT's descriptor, and the errno when it fails.
+    ///
+    /// A `..` in a symlink's target makes openat2 answer EAGAIN whenever a rename anywhere on
+    /// the system races the lookup (it cannot then prove that the `..` stayed beneath): an
+    /// editor's atomic saves do that all the time. The kernel asks for a retry; if the race
+    /// persists, the component walk, which needs no such proof, opens it instead.
+    private static func openBeneath(_ handle: Handle, _ relativePath: String, flags: Int32) -> (Int32, Int32) {
+        for _ in 0..<8 {
+            let fd = swell_openat2_beneath(handle.descriptor, relativePath, flags)
+            let code = errno
+            if fd >= 0 || code != EAGAIN { return (fd, code) }
+        }
+        let fd = walkOpen(handle, relativePath, flags: flags, hopsLeft: 40)
+        return (fd, errno)
     }
 
     /// The stamp of what `relativePath` names now, following symlinks, or nil.

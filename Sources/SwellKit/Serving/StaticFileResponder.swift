@@ -117,7 +117,14 @@ public struct StaticFileResponder: Sendable {
             return serve(.opened(index, path: indexPath.relativePath), named: "index.html", request: request)
         case .failure(.escapesRoot):
             return forbiddenEscape()
-        default:
+        // The folder has an index that could not be opened: a listing in its place would be a wrong page.
+        case .failure(.forbidden):
+            return plain(.forbidden, "403 Forbidden: the file is not readable.")
+        case .failure(.rootMissing):
+            return rootMissing(request)
+        case .failure(.failed(let code)):
+            return unavailable(code)
+        case .success, .failure(.notFound):
             let listing = DirectoryListing(folder: folder, relativePath: path.relativePath, urlPath: path.urlPath, root: root)
             return html(.ok, listing.html, request: request)
         }

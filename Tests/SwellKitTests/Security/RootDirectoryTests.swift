@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import SwellKit
@@ -38,5 +39,31 @@ import Testing
     private func failure(_ result: Result<OpenFile, RootDirectory.OpenFailure>) -> RootDirectory.OpenFailure? {
         if case .failure(let failure) = result { return failure }
         return nil
+    }
+}
+
+/// openat2 answers EAGAIN for a `..` in a symlink's target when any rename anywhere on the
+/// system races the lookup (RESOLVE_BENEATH cannot then prove that `..` stayed inside): an
+/// editor's atomic saves elsewhere must not turn such a page into an error or a listing.
+@Suite struct RootDirectoryRenameRaceTests {
+    @Test func aSymlinkWithDotDotOpensWhileFilesAreRenamedElsewhere() throws {
+        let site = try TemporarySite(["page/real.html": "<p>real</p>", "busy/a": "a"])
+        try site.symlink("page/index.html", to: "../page/real.html")
+        let root = try RootDirectory(path: site.root.path)
+        let stop = Atomic<Bool>(false)
+        let busy = site.root.appendingPathComponent("busy").path
+        let renamer = Thread {
+            while !stop.load(ordering: .relaxed) {
+                rename(busy + "/a", busy + "/b")
+                rename(busy + "/b", busy + "/a")
+            }
+        }
+        renamer.start()
+        defer { stop.store(true, ordering: .relaxed) }
+        var failures: [String: Int] = [:]
+        for _ in 0..<20_000 {
+            if case .failure(let failure) = root.open("page/index.html") { failures["\(failure)", default: 0] += 1 }
+        }
+        #expect(failures.isEmpty, "of 20,000 opens: \(failures)")
     }
 }
