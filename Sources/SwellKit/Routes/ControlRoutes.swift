@@ -16,11 +16,12 @@ public struct ControlRoutes: Sendable {
     }
 
     /// The response for `/__swell/<name>`, or nil when `name` is not one of them.
-    public func respond(to request: Request, name: String) -> Response? {
+    /// `eventLoop` is the connection's: an event stream runs its writes there.
+    public func respond(to request: Request, name: String, eventLoop: (any EventLoop)? = nil) -> Response? {
         switch name {
         case "events":
             guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
-            return EventStreamResponse.make(for: request, hub: hub)
+            return EventStreamResponse.make(for: request, hub: hub, eventLoop: eventLoop)
         case "client.js":
             guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
             return ClientScript.page.response(to: request)

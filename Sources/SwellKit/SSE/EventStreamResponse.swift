@@ -18,7 +18,8 @@ public enum EventStreamResponse {
     static let retry = ByteBuffer(string: SSEEncoder.retry(milliseconds: 1000))
     static let ping = ByteBuffer(string: SSEEncoder.ping)
 
-    public static func make(for request: Request, hub: EventHub) -> Response {
+    /// `eventLoop` is the connection's; the stream's task then runs on it (`EventLoopExecutor`).
+    public static func make(for request: Request, hub: EventHub, eventLoop: (any EventLoop)? = nil) -> Response {
         let headers: HTTPFields = [
             .contentType: "text/event-stream",
             .cacheControl: "no-cache",
@@ -29,6 +30,7 @@ public enum EventStreamResponse {
         let query = request.uri.queryParameters
         let lastEventID = request.headers[.lastEventID] ?? query["last"].map(String.init)
         let pages = query["pages"].flatMap { Int($0) } ?? 1
+        let executor = eventLoop.map(EventLoopExecutor.init)
         return Response(
             status: .ok,
             headers: headers,
@@ -37,25 +39,27 @@ public enum EventStreamResponse {
                 let queue = hub.subscribe(lastEventID: lastEventID, pages: pages)
                 defer { hub.unsubscribe(queue) }
                 let hello = hub.hello(for: queue)
-                // Both ways out close the queue, which ends the loop. These handlers are only
-                // registrations: no task per client beyond the one that reads the request side,
-                // which matters at 10,000 streams.
-                try await request.body.consumeWithInboundCloseHandler { _ in
-                    try await withGracefulShutdownHandler {
-                        var opening = Self.retry
-                        opening.writeImmutableBuffer(hello.wire)
-                        try await writer.write(opening)
-                        while let item = await queue.next() {
-                            switch item {
-                            case .event(let event): try await writer.write(event.wire)
-                            case .ping: try await writer.write(Self.ping)
+                try await withTaskExecutorPreference(executor) {
+                    // Both ways out close the queue, which ends the loop. These handlers are only
+                    // registrations: no task per client beyond the one that reads the request side,
+                    // which matters at 10,000 streams.
+                    try await request.body.consumeWithInboundCloseHandler { _ in
+                        try await withGracefulShutdownHandler {
+                            var opening = Self.retry
+                            opening.writeImmutableBuffer(hello.wire)
+                            try await writer.write(opening)
+                            while let item = await queue.next() {
+                                switch item {
+                                case .event(let event): try await writer.write(event.wire)
+                                case .ping: try await writer.write(Self.ping)
+                                }
                             }
+                        } onGracefulShutdown: {
+                            queue.close()
                         }
-                    } onGracefulShutdown: {
+                    } onInboundClosed: {
                         queue.close()
                     }
-                } onInboundClosed: {
-                    queue.close()
                 }
                 // After the client left this fails, and nobody is there to see it.
                 try? await writer.finish(nil)

@@ -8,7 +8,7 @@ import NIOCore
 /// Routing is by the exact decoded path rather than Hummingbird's router so that every
 /// request target goes through `RequestPath` exactly once, whatever it is for.
 public struct SwellResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = SwellRequestContext
 
     let files: StaticFileResponder
     let counter: CounterStream?
@@ -30,9 +30,9 @@ public struct SwellResponder: HTTPResponder {
     public func respond(to request: Request, context: Context) async throws -> Response {
         var response: Response
         if let hostCheck {
-            response = try await hostCheck.handle(request, context: context) { request, _ in route(request) }
+            response = try await hostCheck.handle(request, context: context) { request, context in route(request, context: context) }
         } else {
-            response = route(request)
+            response = route(request, context: context)
         }
         if request.headers[.connection]?.lowercased() == "close" {
             response.headers[.connection] = "close"
@@ -40,14 +40,16 @@ public struct SwellResponder: HTTPResponder {
         return response
     }
 
-    private func route(_ request: Request) -> Response {
+    private func route(_ request: Request, context: Context) -> Response {
         guard let path = try? RequestPath.parse(request.head.path ?? "/") else {
             return files.respond(to: request)
         }
         // `/__swell/*` belongs to Swell (with --no-reload, to nobody): never a file.
         if path.segments.first == "__swell" {
             if CrossSitePolicy.refuses(request) { return CrossSitePolicy.forbidden() }
-            if path.segments.count == 2, let control, let response = control.respond(to: request, name: path.segments[1]) {
+            if path.segments.count == 2, let control,
+                let response = control.respond(to: request, name: path.segments[1], eventLoop: context.eventLoop)
+            {
                 return response
             }
             return files.notFound(request, urlPath: path.urlPath)
