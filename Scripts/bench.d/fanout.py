@@ -14,7 +14,7 @@ a core away from the server and adds its own queueing to the figure. So the scri
 idle while the event goes out and reads the timestamps afterwards; real clients sit on
 other machines. The figure a busy reader sees is kept too (`last_read_ms`).
 """
-import json, os, resource, selectors, socket, struct, sys, time
+import json, os, resource, selectors, socket, struct, sys, threading, time
 
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 
@@ -106,6 +106,51 @@ for sock in sockets:
 deadline = time.monotonic() + 15
 while descriptors() > fds_before + 2 and time.monotonic() < deadline:
     time.sleep(0.1)
+fds_after = descriptors()
+
+
+def kernel_floor(pairs):
+    """How long the kernel alone takes to hand one event's bytes to `pairs` loopback sockets.
+
+    No server: this script holds both ends and sends the same bytes on each, from two
+    threads (this machine has two cores; send releases the GIL). The floor any server on
+    this machine can reach for the fan-out above, whatever its language."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1024)
+    ends = []
+    try:
+        for _ in range(pairs):
+            client = socket.create_connection(listener.getsockname())
+            ends.append((client, listener.accept()[0]))
+        message = b"3b\r\nid: 0123456789abcdef.2\nevent: reload\ndata: {\"paths\":[]}\n\n\r\n"
+        senders = [end for _, end in ends]
+        halves = [senders[0::2], senders[1::2]]
+        best = None
+        for _ in range(3):
+            gate = threading.Barrier(3)
+            def send_all(group):
+                gate.wait()
+                for end in group: end.send(message)
+            threads = [threading.Thread(target=send_all, args=(half,)) for half in halves]
+            for thread in threads: thread.start()
+            gate.wait()
+            started = time.perf_counter()
+            for thread in threads: thread.join()
+            elapsed = (time.perf_counter() - started) * 1000
+            best = elapsed if best is None else min(best, elapsed)
+            for client, _ in ends: client.recv(4096)
+        return best
+    finally:
+        for client, server in ends:
+            client.close()
+            server.close()
+        listener.close()
+
+
+# Both ends of each pair are this process's: as many pairs as its descriptor limit allows.
+floor_pairs = min(count, (resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 100) // 2)
+floor_ms = kernel_floor(floor_pairs)
 print(json.dumps({
     "clients": count,
     "connect_s": round(connect_seconds, 2),
@@ -118,5 +163,7 @@ print(json.dumps({
     "kib_per_client": round((rss_connected - rss_before) / count, 2),
     "fds_before": fds_before,
     "fds_connected": fds_connected,
-    "fds_after": descriptors(),
+    "fds_after": fds_after,
+    "kernel_floor_pairs": floor_pairs,
+    "kernel_floor_ms": round(floor_ms, 1),
 }))

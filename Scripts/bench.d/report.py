@@ -65,8 +65,11 @@ line(f"  one edit -> last of {tabs['tabs']} tabs reloaded      {tabs['median_ms'
 
 f = results["fanout"]
 line()
-line(f"fan-out: {f['clients']} event streams, one change: first {f['first_ms']} ms, median {f['median_ms']} ms, "
-     f"last {f['last_ms']} ms")
+line(f"fan-out: {f['clients']} event streams, one change, by the kernel's receive stamp: first {f['first_ms']} ms, "
+     f"median {f['median_ms']} ms, last {f['last_ms']} ms (a reader busy meanwhile: last {f.get('last_read_ms', '?')} ms)")
+if "kernel_floor_ms" in f:
+    line(f"  the kernel alone, the same bytes to {f['kernel_floor_pairs']} loopback sockets from two threads: "
+         f"{f['kernel_floor_ms']} ms (swell's last is {f['last_ms'] / f['kernel_floor_ms']:.1f}x that)")
 line(f"  RSS {f['rss_before_mib']} -> {f['rss_connected_mib']} MiB ({f['kib_per_client']} KiB per client); "
      f"descriptors {f['fds_before']} -> {f['fds_connected']} -> {f['fds_after']} after they left")
 
