@@ -83,15 +83,24 @@ connect_seconds = time.monotonic() - started
 time.sleep(1)
 rss_connected, fds_connected = rss_kib(), descriptors()
 
-trigger = socket.create_connection(("127.0.0.1", port), timeout=10)
-published = time.time()
-trigger.sendall(f"POST /__swell/reload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
-# Idle while the event goes out (see the module comment); every socket is read afterwards.
-trigger.recv(4096)
-time.sleep(1.5)
-arrivals = read_until_all(selector, set(sockets), b"event: reload", 120)
-trigger.close()
-times = sorted((received - published) * 1000 for _, received in arrivals.values())
+def idle_round():
+    """One change with this script idle while it goes out (see the module comment); sorted arrival ms."""
+    trigger = socket.create_connection(("127.0.0.1", port), timeout=10)
+    published = time.time()
+    trigger.sendall(f"POST /__swell/reload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
+    trigger.recv(4096)
+    time.sleep(2)
+    arrivals = read_until_all(selector, set(sockets), b"event: reload", 120)
+    trigger.close()
+    return sorted((received - published) * 1000 for _, received in arrivals.values())
+
+
+# Three changes; the round with the median last arrival counts. One full run had a round in
+# which the writes trickled out over 1.9 s, where the same server on its own takes 0.2 s and
+# the busy-reader round right after took 0.33 s; its cause was not found, so one round alone
+# must not make the figure. All three are kept (last_ms_rounds).
+rounds = sorted((idle_round() for _ in range(3)), key=lambda arrivals: arrivals[-1])
+times = rounds[1]
 
 # The same change seen by a reader that is busy reading while Swell writes.
 trigger = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -157,6 +166,7 @@ print(json.dumps({
     "first_ms": round(times[0], 1),
     "median_ms": round(times[len(times) // 2], 1),
     "last_ms": round(times[-1], 1),
+    "last_ms_rounds": [round(r[-1], 1) for r in rounds],
     "last_read_ms": round(read_times[-1], 1),
     "rss_before_mib": round(rss_before / 1024, 1),
     "rss_connected_mib": round(rss_connected / 1024, 1),

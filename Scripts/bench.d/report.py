@@ -70,14 +70,18 @@ line(f"fan-out: {f['clients']} event streams, one change, by the kernel's receiv
 if "kernel_floor_ms" in f:
     line(f"  the kernel alone, the same bytes to {f['kernel_floor_pairs']} loopback sockets from two threads: "
          f"{f['kernel_floor_ms']} ms (swell's last is {f['last_ms'] / f['kernel_floor_ms']:.1f}x that)")
+if "last_ms_rounds" in f:
+    line(f"  last arrival in each of the three rounds: {f['last_ms_rounds']} ms (the median round is the one above)")
 line(f"  RSS {f['rss_before_mib']} -> {f['rss_connected_mib']} MiB ({f['kib_per_client']} KiB per client); "
      f"descriptors {f['fds_before']} -> {f['fds_connected']} -> {f['fds_after']} after they left")
 
 tr = results["tree"]
 line()
+hugo_tree = f", hugo {tr['hugo_first_response_ms']} ms" if "hugo_first_response_ms" in tr else ""
 line(f"tree of {tr['files']} files in {tr['folders']} folders: first response {tr['swell_first_response_ms']} ms "
-     f"(python-livereload {tr['livereload_first_response_ms']} ms), watch complete {tr['swell_watch_complete_ms']} ms, "
-     f"RSS {tr['swell_rss_mib']} MiB, save during setup arrived: {tr['swell_save_during_setup_arrived']}")
+     f"(python-livereload {tr['livereload_first_response_ms']} ms{hugo_tree}), watch complete {tr['swell_watch_complete_ms']} ms, "
+     f"RSS {tr['swell_rss_mib']} MiB (python-livereload {tr['livereload_rss_mib']} MiB"
+     + (f", hugo {tr['hugo_rss_mib']} MiB" if "hugo_rss_mib" in tr else "") + f"), save during setup arrived: {tr['swell_save_during_setup_arrived']}")
 line()
 line(f"swell idle RSS {results['idle_rss_mib']} MiB (of which private, not shared libraries: {results['idle_anon_rss_mib']} MiB); "
      f"binary {results['binary_mb']} MB, stripped {results['stripped_mb']} MB")

@@ -3,7 +3,9 @@ watch is complete, RSS, and whether a save made while the watch is being set up 
 (medians of three starts; the save must arrive in all three).
 
 Usage: tree.py SWELL_BINARY ROOT FILES FOLDERS
-Also starts python-livereload on the same tree, for its time to the first response.
+Also starts python-livereload on the same tree, and hugo server with the tree as its static
+folder (hugo serves only a site's static files as they are), for their time to the first
+response and RSS.
 Prints JSON. Every process started here is stopped; every loop is bounded.
 """
 import json, os, socket, subprocess, sys, time, urllib.request
@@ -117,4 +119,27 @@ try:
 finally:
     peer.kill()
     peer.wait()
+
+# hugo: a site whose static folder is the tree (hugo copies it into memory before it answers).
+site = root.rstrip("/") + "-hugo"
+os.makedirs(site, exist_ok=True)
+with open(os.path.join(site, "hugo.toml"), "w") as f:
+    f.write(f'baseURL = "http://127.0.0.1/"\nstaticDir = {json.dumps(root)}\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+port = free_port()
+started = time.monotonic()
+try:
+    peer = subprocess.Popen(["hugo", "server", "-s", site, "-p", str(port), "--bind", "127.0.0.1", "--disableFastRender"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+except OSError:
+    peer = None
+if peer:
+    try:
+        results["hugo_first_response_ms"] = round(first_response(port, started), 1)
+        time.sleep(2)
+        results["hugo_rss_mib"] = round(rss_kib(peer.pid) / 1024, 1)
+    except (TimeoutError, OSError, StopIteration) as error:
+        print(f"    hugo on the tree: {error}; left out", file=sys.stderr)
+    finally:
+        peer.kill()
+        peer.wait()
 print(json.dumps(results))
