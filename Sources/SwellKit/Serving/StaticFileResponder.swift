@@ -78,16 +78,8 @@ public struct StaticFileResponder: Sendable {
             return serveFolder(folder, path: path, request: request)
         case .success:
             return plain(.forbidden, "403 Forbidden: not a regular file.")
-        case .failure(.escapesRoot):
-            return forbiddenEscape()
-        case .failure(.forbidden):
-            return plain(.forbidden, "403 Forbidden: the file is not readable.")
-        case .failure(.rootMissing):
-            return rootMissing(request)
-        case .failure(.failed(let code)):
-            return unavailable(code)
-        case .failure(.notFound):
-            break
+        case .failure(let failure):
+            if let refusal = refusal(failure, request: request) { return refusal }
         }
 
         if !path.hasTrailingSlash, path.fileExtension != "html", let clean = path.appendingToLastSegment(".html") {
@@ -115,18 +107,24 @@ public struct StaticFileResponder: Sendable {
         switch root.open(indexPath.relativePath) {
         case .success(let index) where index.kind == .regular:
             return serve(.opened(index, path: indexPath.relativePath), named: "index.html", request: request)
-        case .failure(.escapesRoot):
-            return forbiddenEscape()
-        // The folder has an index that could not be opened: a listing in its place would be a wrong page.
-        case .failure(.forbidden):
-            return plain(.forbidden, "403 Forbidden: the file is not readable.")
-        case .failure(.rootMissing):
-            return rootMissing(request)
-        case .failure(.failed(let code)):
-            return unavailable(code)
-        case .success, .failure(.notFound):
-            let listing = DirectoryListing(folder: folder, relativePath: path.relativePath, urlPath: path.urlPath, root: root)
-            return html(.ok, listing.html, request: request)
+        case .failure(let failure):
+            // An index that is there but cannot be opened: a listing in its place would be the wrong page.
+            if let refusal = refusal(failure, request: request) { return refusal }
+        case .success:
+            break
+        }
+        let listing = DirectoryListing(folder: folder, relativePath: path.relativePath, urlPath: path.urlPath, root: root)
+        return html(.ok, listing.html, request: request)
+    }
+
+    /// The answer for an open under ROOT that failed other than by there being no such file.
+    private func refusal(_ failure: RootDirectory.OpenFailure, request: Request) -> Response? {
+        switch failure {
+        case .notFound: nil
+        case .escapesRoot: forbiddenEscape()
+        case .forbidden: plain(.forbidden, "403 Forbidden: the file is not readable.")
+        case .rootMissing: rootMissing(request)
+        case .failed(let code): unavailable(code)
         }
     }
 
