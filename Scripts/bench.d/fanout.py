@@ -83,11 +83,17 @@ connect_seconds = time.monotonic() - started
 time.sleep(1)
 rss_connected, fds_connected = rss_kib(), descriptors()
 
-def idle_round():
-    """One change with this script idle while it goes out (see the module comment); sorted arrival ms."""
+def publish():
+    """Sends POST /__swell/reload; returns the connection (to close later) and the wall clock it was sent at."""
     trigger = socket.create_connection(("127.0.0.1", port), timeout=10)
     published = time.time()
     trigger.sendall(f"POST /__swell/reload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
+    return trigger, published
+
+
+def idle_round():
+    """One change with this script idle while it goes out (see the module comment); sorted arrival ms."""
+    trigger, published = publish()
     trigger.recv(4096)
     time.sleep(2)
     arrivals = read_until_all(selector, set(sockets), b"event: reload", 120)
@@ -103,9 +109,7 @@ rounds = sorted((idle_round() for _ in range(3)), key=lambda arrivals: arrivals[
 times = rounds[1]
 
 # The same change seen by a reader that is busy reading while Swell writes.
-trigger = socket.create_connection(("127.0.0.1", port), timeout=10)
-published = time.time()
-trigger.sendall(f"POST /__swell/reload HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
+trigger, published = publish()
 read_times = sorted((read_at - published) * 1000 for read_at, _ in read_until_all(selector, set(sockets), b"event: reload", 120).values())
 trigger.close()
 
