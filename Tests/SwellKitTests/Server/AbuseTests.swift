@@ -112,23 +112,31 @@ extension HeavyTests {
                 }
                 // Closed exactly once, whatever happens: a second close could hit a descriptor the server reused.
                 let closed: Int
+                // What the others' reads said instead of end-of-file, for the failure message.
+                let otherwise: [String: Int]
                 do {
                     try await Self.expectOthersServed(client)
                     // Every one of them is closed by the server at the head timeout.
-                    closed = try await RawHTTPClient.offCooperativePool { () -> Int in
+                    (closed, otherwise) = try await RawHTTPClient.offCooperativePool { () -> (Int, [String: Int]) in
                         var closed = 0
+                        var otherwise: [String: Int] = [:]
                         for socket in sockets {
                             var byte: UInt8 = 0
-                            if read(socket, &byte, 1) == 0 { closed += 1 }
+                            let n = read(socket, &byte, 1)
+                            if n == 0 {
+                                closed += 1
+                            } else {
+                                otherwise[n < 0 ? String(cString: strerror(errno)) : "a byte", default: 0] += 1
+                            }
                         }
-                        return closed
+                        return (closed, otherwise)
                     }
                 } catch {
                     for socket in sockets { close(socket) }
                     throw error
                 }
                 for socket in sockets { close(socket) }
-                #expect(closed == count)
+                #expect(closed == count, "not closed: \(otherwise)")
                 // And the server holds no connection any more: none of its sockets is established or half-closed.
                 let deadline = ContinuousClock.now.advanced(by: .seconds(5))
                 while Self.serverConnections(port: port) > 0, ContinuousClock.now < deadline {
