@@ -22,7 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CInotifyTools"),
@@ -53,19 +52,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What both test targets share: throwaway sites, a byte-exact HTTP client, one
+        // `eventually`, a manual clock. No HTTP client library: tests speak raw sockets.
+        .target(
+            name: "SwellTestSupport",
+            dependencies: ["SwellKit"],
+            path: "Tests/SwellTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SwellKitTests",
             dependencies: [
                 "SwellKit",
+                "SwellTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SwellEndToEndTests",
-            dependencies: ["SwellCLI"],
+            dependencies: ["SwellCLI", "SwellTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -23,8 +24,8 @@ struct BrowserTests {
 
     static let files = ["index.html": page, "style.css": "h1 { color: rgb(255, 0, 0); }", "logo.svg": svg(width: 40)]
 
-    func withBrowser(_ body: (WebDriver, SwellProcess, Site, Int) async throws -> Void) async throws {
-        let site = try Site(Self.files)
+    func withBrowser(_ body: (WebDriver, SwellProcess, TemporarySite, Int) async throws -> Void) async throws {
+        let site = try TemporarySite(Self.files)
         let swell = try SwellProcess([site.path, "-p", "0", "--wait", "30"])
         let port = try await swell.port()
         let browser = try await WebDriver()

@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -7,7 +8,7 @@ import Testing
 
 @Suite struct CommandLineTests {
     @Test func printsTheBaseURLFirstAndServesTheFolder() async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         let swell = try SwellProcess([site.path, "--port", "0"])
         let url = try await swell.baseURL()
         #expect(url.hasPrefix("http://127.0.0.1:"))
@@ -23,7 +24,7 @@ import Testing
 
     @Test(arguments: [SIGINT, SIGTERM])
     func exitsZeroWithinTwoSecondsWithStreamsOpen(signal: Int32) async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         let swell = try SwellProcess([site.path, "-p", "0"])
         let port = try await swell.port()
         var streams: [Int32] = []
@@ -47,14 +48,14 @@ import Testing
     }
 
     @Test func missingWatchFolderExits1NamingIt() async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         let swell = try SwellProcess([site.path, "-p", "0", "--watch", "/nonexistent/templates"])
         #expect(await swell.exitCode(within: 10) == 1)
         #expect(swell.errorOutput.contains("--watch folder /nonexistent/templates"))
     }
 
     @Test func fileAsRootExits1() async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         let swell = try SwellProcess([site.root.appendingPathComponent("index.html").path, "-p", "0"])
         #expect(await swell.exitCode(within: 10) == 1)
         #expect(swell.errorOutput.contains("is a file, not a folder"))
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func busyExplicitPortExits1NamingTheFix() async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         let first = try SwellProcess([site.path, "-p", "0"])
         let port = try await first.port()
         let second = try SwellProcess([site.path, "--port", String(port)])
@@ -101,7 +102,7 @@ import Testing
     }
 
     @Test func openWithoutXdgOpenWarnsAndKeepsServing() async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         let swell = try SwellProcess([site.path, "-p", "0", "--open"], environment: ["PATH": "/nonexistent"])
         let port = try await swell.port()
         #expect(try await HTTP.get(port: port, "/").hasPrefix("HTTP/1.1 200"))
@@ -111,23 +112,21 @@ import Testing
     }
 
     @Test func openHandsTheURLToXdgOpenAndReapsIt() async throws {
-        let site = try Site()
-        let tools = try Site([:])  // outside the served folder: Swell must not write inside it
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
+        let tools = try TemporarySite([:])  // outside the served folder: Swell must not write inside it
         let record = tools.path + "/opened.txt"
         let opener = tools.path + "/xdg-open"
         try "#!/bin/sh\necho \"$1\" > \(record)\n".write(toFile: opener, atomically: true, encoding: .utf8)
         chmod(opener, 0o755)
         let swell = try SwellProcess([site.path, "-p", "0", "--open"], environment: ["PATH": tools.path + ":/usr/bin:/bin"])
         let url = try await swell.baseURL()
-        let deadline = Date().addingTimeInterval(10)
         var opened: String?
         var zombies: [String] = []
-        while Date() < deadline {
+        await eventually(within: .seconds(10), every: .milliseconds(20)) {
             opened = try? String(contentsOfFile: record, encoding: .utf8)
             // The opener has exited once it wrote; it must not linger as a zombie child of swell.
             zombies = Self.children(of: swell.pid).filter { $0.state == "Z" }.map(\.pid)
-            if opened != nil && zombies.isEmpty { break }
-            try await Task.sleep(for: .milliseconds(20))
+            return opened != nil && zombies.isEmpty
         }
         #expect(opened?.trimmingCharacters(in: .whitespacesAndNewlines) == url)
         #expect(zombies.isEmpty)
@@ -150,7 +149,7 @@ import Testing
     }
 
     @Test func wildcardHostPrintsLoopbackFirstAndDropsTheHostCheck() async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         let swell = try SwellProcess([site.path, "-p", "0", "--host", "0.0.0.0"])
         let url = try await swell.baseURL()
         #expect(url.hasPrefix("http://127.0.0.1:"))
@@ -164,7 +163,7 @@ import Testing
     }
 
     @Test func loopbackBindRefusesForeignHosts() async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         let swell = try SwellProcess([site.path, "-p", "0"])
         let port = try await swell.port()
         let response = try await HTTP.get(port: port, "/", host: "rebind.evil.com")
@@ -177,7 +176,7 @@ import Testing
     /// Root ignores file permissions, so this runs swell as `nobody` through setpriv.
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func unreadableRootExits1NamingTheFolder() async throws {
-        let site = try Site()
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>"])
         chmod(site.path, 0o700)
         let swell = try SwellProcess(
             [site.path, "-p", "0"],

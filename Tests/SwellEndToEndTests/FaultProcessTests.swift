@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Synchronization
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
     /// Root reads every file, so this runs swell as `nobody` through setpriv.
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func anUnreadableFileGets403AndTheRestIsServed() async throws {
-        let site = try Site(["index.html": "<h1>hello</h1>", "secret.txt": "SECRET", "open.txt": "open"])
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>", "secret.txt": "SECRET", "open.txt": "open"])
         chmod(site.path, 0o755)
         chmod(site.root.appendingPathComponent("secret.txt").path, 0o000)
         let swell = try SwellProcess(
@@ -41,7 +42,7 @@ import Testing
     /// process exits 0 within the two seconds the SPEC allows.
     @Test func sigtermUnderLoadExitsCleanlyWithEveryResponseWhole() async throws {
         let body = String(repeating: "x", count: 1024)
-        let site = try Site(["index.html": "<h1>hello</h1>", "1k.txt": body])
+        let site = try TemporarySite(["index.html": "<h1>hello</h1>", "1k.txt": body])
         let swell = try SwellProcess([site.path, "-p", "0"])
         let port = try await swell.port()
         var streams: [Int32] = []
@@ -78,10 +79,7 @@ import Testing
             }
         }
         // Load first, then the signal in the middle of it.
-        let loadDeadline = ContinuousClock.now.advanced(by: .seconds(10))
-        while counts.complete.load(ordering: .relaxed) < 200, ContinuousClock.now < loadDeadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        await eventually(within: .seconds(10), every: .milliseconds(20)) { counts.complete.load(ordering: .relaxed) >= 200 }
         let servedBefore = counts.complete.load(ordering: .relaxed)
         let start = Date()
         swell.signal(SIGTERM)

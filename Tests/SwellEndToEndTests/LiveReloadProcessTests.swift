@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import Testing
 /// The built binary's live-reload channel, read as a stream over a socket.
 @Suite struct LiveReloadProcessTests {
     @Test func aSavedPageArrivesAsOneReloadOnTheEventStream() async throws {
-        let site = try Site(["index.html": "<body>1</body>", "css/site.css": "a{}"])
+        let site = try TemporarySite(["index.html": "<body>1</body>", "css/site.css": "a{}"])
         // A long quiet period: under the whole suite this process can stall between an in-place
         // save's truncate and its close for longer than the default 50 ms, and the half save
         // would then be reported on its own (seen once: an update, then the same file again).
@@ -20,9 +21,7 @@ import Testing
         var text = try await read(fd, until: "\"version\"")
         #expect(text.contains("Content-Type: text/event-stream"))
         // The watch is set up in the background; status says when it is complete.
-        for _ in 0..<500 where !(try await HTTP.get(port: port, "/__swell/status")).contains("\"watchReady\":true") {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        #expect(try await eventually(within: .seconds(5)) { try await HTTP.get(port: port, "/__swell/status").contains("\"watchReady\":true") })
         try Data("a{color:red}".utf8).write(to: site.root.appendingPathComponent("css/site.css"))
         text = try await read(fd, until: "\"/css/site.css\"")
         #expect(text.contains("event: update\ndata: {\"paths\":[\"/css/site.css\"]}"))

@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -27,7 +28,7 @@ extension BrowserTests {
         struct Fixture {
             let browser: WebDriver
             let swell: SwellProcess
-            let site: Site
+            let site: TemporarySite
             let port: Int
             let prelude: String
 
@@ -95,7 +96,7 @@ extension BrowserTests {
         }
 
         func withSite(prelude: String = "", _ body: (Fixture) async throws -> Void) async throws {
-            let site = try Site([
+            let site = try TemporarySite([
                 "index.html": Self.page("v0", prelude: prelude), "b.html": Self.page("b0", prelude: prelude),
                 "style.css": "h1 { color: rgb(255, 0, 0); }",
             ])

@@ -43,6 +43,13 @@ public final class RootDirectory: Sendable {
         }
 
         deinit { close(descriptor) }
+
+        /// The folder this descriptor holds was deleted. A folder made again at once at the
+        /// same path can get the freed inode number, so the number alone cannot tell them apart.
+        var isDeleted: Bool {
+            var info = stat()
+            return fstat(descriptor, &info) == 0 && info.st_nlink == 0
+        }
     }
 
     /// Why an open under ROOT failed.
@@ -109,7 +116,7 @@ public final class RootDirectory: Sendable {
         case (.some, false):
             current.withLock { $0 = nil }
             return .vanished
-        case (.some(let handle), true) where handle.device == UInt64(info.st_dev) && handle.inode == UInt64(info.st_ino):
+        case (.some(let handle), true) where handle.device == UInt64(info.st_dev) && handle.inode == UInt64(info.st_ino) && !handle.isDeleted:
             return nil
         case (_, true):
             // Back, or replaced by another folder: serve what is at the path now.

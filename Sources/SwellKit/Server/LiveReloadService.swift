@@ -74,6 +74,8 @@ public final class LiveReloadService: Service, Sendable {
     /// Starts watching again from scratch: ROOT came back after being deleted or renamed, so
     /// the old watches point at a folder that is gone or elsewhere.
     public func rewatch() {
+        // Not ready until the new watch is complete: status must not promise what it cannot see yet.
+        ready.store(false, ordering: .relaxed)
         restart.store(true, ordering: .relaxed)
         current.withLock { $0?.stop() }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Synchronization
 import Testing
 
@@ -71,11 +72,7 @@ final class SwellProcess: Sendable {
 
     /// Polls `condition` every 20 ms until it yields a value; throws after `timeout`.
     private func waitFor<T>(timeout: TimeInterval, _ condition: (SwellProcess) -> T?) async throws -> T {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let value = condition(self) { return value }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        if let value = await eventually(within: .seconds(timeout), every: .milliseconds(20), { condition(self) }) { return value }
         throw ProcessError.timedOut(stdout: output, stderr: errorOutput)
     }
 
@@ -114,10 +111,4 @@ final class SwellProcess: Sendable {
             }
         }
     }
-}
-
-/// A `Mutex` that threads and closures can share by reference.
-final class Shared<Value: Sendable>: Sendable {
-    let value: Mutex<Value>
-    init(_ initial: Value) { value = Mutex(initial) }
 }

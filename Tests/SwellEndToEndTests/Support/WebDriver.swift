@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -25,13 +26,9 @@ final class WebDriver: Sendable {
         driver.standardError = FileHandle.nullDevice
         try driver.run()
         // Wait (bounded) until chromedriver answers.
-        var ready = false
-        for _ in 0..<100 where !ready {
-            if let status = try? await Self.request(port: port, "GET", "/status", nil), status.contains("\"ready\":true") {
-                ready = true
-            } else {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+        let port = self.port
+        let ready = await eventually(within: .seconds(10), every: .milliseconds(100)) {
+            (try? await Self.request(port: port, "GET", "/status", nil))?.contains("\"ready\":true") == true
         }
         guard ready else {
             kill(driver.processIdentifier, SIGKILL)
@@ -115,12 +112,9 @@ final class WebDriver: Sendable {
 
     /// Polls `script` every 50 ms until it returns true; false after `timeout`.
     func waitUntil(_ script: String, timeout: Duration = .seconds(15)) async throws -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            if let value = try? await run(script), value as? Bool == true { return true }
-            try await Task.sleep(for: .milliseconds(50))
+        await eventually(within: timeout, every: .milliseconds(50)) {
+            (try? await run(script)) as? Bool == true
         }
-        return false
     }
 
     // MARK: HTTP
@@ -143,20 +137,8 @@ final class WebDriver: Sendable {
         let raw = try await HTTP.exchangeFramed(port: port, head + "\r\n" + String(decoding: body ?? Data(), as: UTF8.self))
         guard let split = raw.range(of: "\r\n\r\n") else { throw WebDriverError.failed("no answer") }
         var payload = String(raw[split.upperBound...])
-        if raw[..<split.lowerBound].lowercased().contains("transfer-encoding: chunked") { payload = Self.unchunk(payload) }
+        if raw[..<split.lowerBound].lowercased().contains("transfer-encoding: chunked") { payload = String(decoding: RawHTTPClient.decodeChunked(Array(payload.utf8)), as: UTF8.self) }
         return payload
-    }
-
-    static func unchunk(_ text: String) -> String {
-        var output = ""
-        var rest = Substring(text)
-        while let lineEnd = rest.range(of: "\r\n"), let size = Int(rest[..<lineEnd.lowerBound], radix: 16), size > 0 {
-            let start = lineEnd.upperBound
-            let bytes = Array(rest[start...].utf8.prefix(size))
-            output += String(decoding: bytes, as: UTF8.self)
-            rest = rest[rest.utf8.index(start, offsetBy: size)...].dropFirst(2)
-        }
-        return output
     }
 
     static func freePort() throws -> Int {

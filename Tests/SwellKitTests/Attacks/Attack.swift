@@ -1,4 +1,5 @@
 import Testing
+import SwellTestSupport
 
 /// One published attack on a dev server, replayed against Swell: what is sent, and the
 /// advisory or report it comes from (shown in the test's name).

@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Testing
 
 @testable import SwellKit
@@ -86,7 +87,10 @@ import Testing
             #expect(try await stream.waitFor("\"/img/logo.png\"").contains("event: update\ndata: {\"paths\":[\"/img/logo.png\"]}"))
             try FileManager.default.removeItem(at: site.root.appendingPathComponent("a.css"))
             let text = try await stream.waitFor("event: reload\ndata: {\"paths\":[\"/a.css\"]}")
-            #expect(text.contains("reload"))
+            // The deletion's event, whatever came before it: a reload, never an update of a sheet that is gone.
+            let deletion = try #require(text.components(separatedBy: "\"/img/logo.png\"]}").last)
+            #expect(deletion.contains("event: reload\ndata: {\"paths\":[\"/a.css\"]}"), "\(deletion)")
+            #expect(!deletion.contains("event: update"), "\(deletion)")
         }
     }
 
@@ -106,10 +110,7 @@ import Testing
 
     /// Polls `/__swell/status` until the watch is complete (bounded).
     func waitForWatch(_ client: RawHTTPClient) async throws {
-        for _ in 0..<500 {
-            if try await client.get("/__swell/status").text.contains("\"watchReady\":true") { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        Issue.record("the watch never became ready")
+        let ready = try await eventually(within: .seconds(5)) { try await client.get("/__swell/status").text.contains("\"watchReady\":true") }
+        #expect(ready, "the watch never became ready")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Logging
 import Testing
 
@@ -65,11 +66,7 @@ final class OverflowingWatcher: FileWatcher {
         let running = Task { try await service.run() }
         defer { running.cancel() }
 
-        var ready = false
-        for _ in 0..<500 where !ready {
-            ready = service.watcherStatus.kind == "polling" && service.watcherStatus.ready
-            if !ready { try await Task.sleep(for: .milliseconds(10)) }
-        }
+        let ready = await eventually(within: .seconds(5)) { service.watcherStatus.kind == "polling" && service.watcherStatus.ready }
         #expect(ready, "the service never fell back to a ready polling watcher")
         try site.write("page.html", "changed after the fallback")
         let item = await queue.next()

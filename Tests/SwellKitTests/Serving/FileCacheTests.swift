@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import HTTPTypes
 import Hummingbird
 import Logging

@@ -1,4 +1,5 @@
 import Foundation
+import SwellTestSupport
 import Synchronization
 
 @testable import SwellKit
@@ -22,19 +23,8 @@ final class EventCollector: Sendable {
     /// Waits until `condition` holds for the events so far (checked every 10 ms), at most `timeout`.
     @discardableResult
     func waitUntil(timeout: Duration = .seconds(10), _ condition: ([WatchEvent]) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            if condition(all) { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition(all)
+        await eventually(within: timeout) { condition(all) }
     }
 
     func clear() { box.value.withLock { $0.removeAll() } }
-}
-
-/// A `Mutex` shared by reference.
-final class Shared<Value: Sendable>: Sendable {
-    let value: Mutex<Value>
-    init(_ initial: Value) { value = Mutex(initial) }
 }

@@ -2,14 +2,14 @@ import Foundation
 
 /// A throwaway ROOT for one test, with a sentinel file just outside it whose text must
 /// never appear in any response. Removed when the value is released.
-final class TemporarySite: Sendable {
+public final class TemporarySite: Sendable {
     /// The folder that contains ROOT and the sentinel.
-    let container: URL
+    public let container: URL
     /// ROOT.
-    let root: URL
-    static let sentinelText = "SWELL-SENTINEL-OUTSIDE-ROOT-7f3a"
+    public let root: URL
+    public static let sentinelText = "SWELL-SENTINEL-OUTSIDE-ROOT-7f3a"
 
-    init(_ files: [String: String] = [:]) throws {
+    public init(_ files: [String: String] = [:]) throws {
         container = FileManager.default.temporaryDirectory.appendingPathComponent("swell-test-\(UUID().uuidString)")
         root = container.appendingPathComponent("root")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -24,24 +24,27 @@ final class TemporarySite: Sendable {
     }
 
     /// Writes `text` at `path` under ROOT, creating folders.
-    func write(_ path: String, _ text: String) throws {
+    public func write(_ path: String, _ text: String) throws {
         try write(path, Data(text.utf8))
     }
 
-    func write(_ path: String, _ data: Data) throws {
+    public func write(_ path: String, _ data: Data) throws {
         let url = root.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url)
     }
 
-    func mkdir(_ path: String) throws {
+    public func mkdir(_ path: String) throws {
         try FileManager.default.createDirectory(at: root.appendingPathComponent(path), withIntermediateDirectories: true)
     }
 
     /// A symlink at `path` under ROOT pointing at `target` (as given: relative or absolute).
-    func symlink(_ path: String, to target: String) throws {
+    public func symlink(_ path: String, to target: String) throws {
         try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent(path).path, withDestinationPath: target)
     }
 
-    var sentinelPath: String { container.appendingPathComponent("sentinel.txt").path }
+    /// ROOT as a path.
+    public var path: String { root.path }
+
+    public var sentinelPath: String { container.appendingPathComponent("sentinel.txt").path }
 }

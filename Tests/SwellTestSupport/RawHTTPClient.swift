@@ -8,24 +8,28 @@ import Synchronization
 /// A deliberately dumb HTTP/1.1 client over a plain TCP socket to 127.0.0.1, so that test
 /// targets such as `/../x`, `%2e%2e`, `\` and NUL reach the server byte for byte.
 /// Every read has a deadline; nothing waits forever.
-struct RawHTTPClient {
-    let port: Int
+public struct RawHTTPClient: Sendable {
+    public let port: Int
 
-    struct Response {
-        let status: Int
-        let headers: [(String, String)]
-        let body: [UInt8]
-        let raw: [UInt8]
+    public init(port: Int) {
+        self.port = port
+    }
 
-        func header(_ name: String) -> String? {
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: [UInt8]
+        public let raw: [UInt8]
+
+        public func header(_ name: String) -> String? {
             headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
         }
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var rawText: String { String(decoding: raw, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public var rawText: String { String(decoding: raw, as: UTF8.self) }
     }
 
     /// Sends `GET target` (or `method`) with `Connection: close` and reads to end of stream.
-    func get(
+    public func get(
         _ target: String,
         method: String = "GET",
         headers: [String: String] = [:],
@@ -40,7 +44,7 @@ struct RawHTTPClient {
     }
 
     /// Sends raw bytes and reads until the server closes (or `timeout`).
-    func send(_ bytes: [UInt8], isHead: Bool = false, timeout: TimeInterval = 10) async throws -> Response {
+    public func send(_ bytes: [UInt8], isHead: Bool = false, timeout: TimeInterval = 10) async throws -> Response {
         let port = self.port
         return try await Self.offCooperativePool {
             let socket = try Self.connect(port: port, timeout: timeout)
@@ -52,7 +56,7 @@ struct RawHTTPClient {
     }
 
     /// Opens a connection for a response that is read a piece at a time (event streams).
-    func openStream(_ target: String, headers: [String: String] = [:]) async throws -> StreamConnection {
+    public func openStream(_ target: String, headers: [String: String] = [:]) async throws -> StreamConnection {
         var request = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "\r\n"
@@ -68,13 +72,13 @@ struct RawHTTPClient {
 
     /// Blocking socket calls run on a thread of their own: the in-process server's handlers
     /// share the (two-thread) cooperative pool, and a blocked test must not starve them.
-    static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try work() }) }.start()
         }
     }
 
-    static func connect(port: Int, timeout: TimeInterval) throws -> Int32 {
+    public static func connect(port: Int, timeout: TimeInterval) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ClientError.io("socket") }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
@@ -94,7 +98,7 @@ struct RawHTTPClient {
         return fd
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
@@ -103,7 +107,7 @@ struct RawHTTPClient {
         }
     }
 
-    static func readToEnd(_ fd: Int32, deadline: Date) throws -> [UInt8] {
+    public static func readToEnd(_ fd: Int32, deadline: Date) throws -> [UInt8] {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while Date() < deadline {
@@ -118,7 +122,7 @@ struct RawHTTPClient {
         throw ClientError.timeout(String(decoding: result.prefix(300), as: UTF8.self))
     }
 
-    static func parse(_ raw: [UInt8], isHead: Bool) throws -> Response {
+    public static func parse(_ raw: [UInt8], isHead: Bool) throws -> Response {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         guard let end = raw.firstRange(of: separator) else { throw ClientError.malformed(String(decoding: raw.prefix(300), as: UTF8.self)) }
         let headText = String(decoding: raw[..<end.lowerBound], as: UTF8.self)
@@ -135,7 +139,7 @@ struct RawHTTPClient {
         return Response(status: status, headers: headers, body: isHead ? [] : body, raw: raw)
     }
 
-    static func decodeChunked(_ bytes: [UInt8]) -> [UInt8] {
+    public static func decodeChunked(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         var index = 0
         while index < bytes.count {
@@ -149,9 +153,9 @@ struct RawHTTPClient {
         return output
     }
 
-    enum ClientError: Error, CustomStringConvertible {
+    public enum ClientError: Error, CustomStringConvertible {
         case io(String), timeout(String), malformed(String)
-        var description: String {
+        public var description: String {
             switch self {
             case .io(let what): "I/O error: \(what)"
             case .timeout(let got): "timed out; received so far: \(got)"
@@ -162,11 +166,11 @@ struct RawHTTPClient {
 }
 
 /// One open response read incrementally; closing it is the client going away.
-final class StreamConnection: Sendable {
-    let socket: Int32
+public final class StreamConnection: Sendable {
+    public let socket: Int32
     private let received = Mutex<[UInt8]>([])
 
-    init(socket: Int32) {
+    public init(socket: Int32) {
         self.socket = socket
     }
 
@@ -175,12 +179,12 @@ final class StreamConnection: Sendable {
     }
 
     /// Everything received so far, as text.
-    var text: String { received.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var text: String { received.withLock { String(decoding: $0, as: UTF8.self) } }
     /// Everything received so far.
-    var bytes: [UInt8] { received.withLock { $0 } }
+    public var bytes: [UInt8] { received.withLock { $0 } }
 
     /// Reads until the received text contains `needle`, or throws after `timeout` seconds.
-    func waitFor(_ needle: String, timeout: TimeInterval = 10) async throws -> String {
+    public func waitFor(_ needle: String, timeout: TimeInterval = 10) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         let socket = self.socket
         while true {
@@ -198,7 +202,7 @@ final class StreamConnection: Sendable {
     }
 
     /// Reads (keeping what arrives) until the server closes the connection; returns false if it is still open after `timeout`.
-    func waitForClose(timeout: TimeInterval) async throws -> Bool {
+    public func waitForClose(timeout: TimeInterval) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         let socket = self.socket
         while Date() < deadline {
