@@ -68,32 +68,26 @@ public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.
         return quietEnd < ceilingEnd ? quietEnd : ceilingEnd
     }
 
-    /// Adds one event; opens a batch if none is open.
+    /// Adds one change; opens a batch if none is open.
     public mutating func record(_ event: WatchEvent, now: C.Instant) {
+        open(at: now)
+        var history =
+            paths[event.path] ?? PathHistory(appearedDuringBatch: event.kind == .created || event.kind == .movedTo, isDirectory: event.isDirectory)
+        history.isGone = event.kind == .deleted || event.kind == .movedFrom
+        paths[event.path] = history
+        currentQuiet = endsASave(event) ? settleQuiet : quiet
+    }
+
+    /// The kernel lost events: the batch becomes a full reload whatever else it holds.
+    public mutating func recordOverflow(now: C.Instant) {
+        open(at: now)
+        overflowed = true
+        currentQuiet = quiet
+    }
+
+    private mutating func open(at now: C.Instant) {
         if openedAt == nil { openedAt = now }
         lastEventAt = now
-        switch event.kind {
-        case .overflow:
-            overflowed = true
-        case .ready, .watchLimitReached:
-            break
-        case .created, .movedTo:
-            if paths[event.path] == nil {
-                paths[event.path] = PathHistory(appearedDuringBatch: true, isDirectory: event.isDirectory)
-            }
-            paths[event.path]?.isGone = false
-        case .modified:
-            if paths[event.path] == nil {
-                paths[event.path] = PathHistory(appearedDuringBatch: false, isDirectory: event.isDirectory)
-            }
-            paths[event.path]?.isGone = false
-        case .deleted, .movedFrom:
-            if paths[event.path] == nil {
-                paths[event.path] = PathHistory(appearedDuringBatch: false, isDirectory: event.isDirectory)
-            }
-            paths[event.path]?.isGone = true
-        }
-        currentQuiet = endsASave(event) ? settleQuiet : quiet
     }
 
     /// Whether `event` completes the save of a single file (see the type's documentation).

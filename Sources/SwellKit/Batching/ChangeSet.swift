@@ -1,6 +1,11 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` and `timespec` to
+// NIO's C module, which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// Tells whether a path exists now; the batcher's one question to the file system.
 public protocol ExistenceProbe: Sendable {

@@ -5,13 +5,13 @@ import NIOCore
 /// Swell's own endpoints under `/__swell/`. None of them sends CORS headers.
 public struct ControlRoutes: Sendable {
     let hub: EventHub
-    let liveReload: LiveReloadService
+    let watcherStatus: @Sendable () -> WatcherSupervisor.Status
     let root: String
     let started = ContinuousClock.now
 
-    public init(hub: EventHub, liveReload: LiveReloadService, root: String) {
+    init(hub: EventHub, watcherStatus: @escaping @Sendable () -> WatcherSupervisor.Status, root: String) {
         self.hub = hub
-        self.liveReload = liveReload
+        self.watcherStatus = watcherStatus
         self.root = root
     }
 
@@ -51,12 +51,12 @@ public struct ControlRoutes: Sendable {
             return Response(status: .noContent, headers: [.cacheControl: "no-cache"])
         case "status":
             guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
-            let watcher = liveReload.watcherStatus
+            let watcher = watcherStatus()
             let presence = hub.presence
             let report = StatusReport(
                 version: hub.version,
                 root: root,
-                watcher: watcher.kind,
+                watcher: watcher.kind.rawValue,
                 watchCount: watcher.count,
                 watchReady: watcher.ready,
                 clients: presence.streams,

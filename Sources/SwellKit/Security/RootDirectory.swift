@@ -4,6 +4,11 @@ import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` and `timespec` to
+// NIO's C module, which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// A descriptor of ROOT, and the only way the server opens anything under it.
 ///

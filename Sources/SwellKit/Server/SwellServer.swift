@@ -8,6 +8,11 @@ import UnixSignals
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` and `timespec` to
+// NIO's C module, which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// Swell as one runnable unit: opens ROOT, chooses the port, assembles the Hummingbird
 /// application and runs it until SIGINT or SIGTERM.
@@ -63,11 +68,17 @@ public struct SwellServer: Sendable {
         let bindHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         var services: [any Service] = []
         var control: ControlRoutes?
-        var liveReload: LiveReloadService?
+        var liveReload: LiveReloadService<ContinuousClock>?
         if let hub {
-            let service = LiveReloadService(configuration: configuration, hub: hub, logger: eventLogger ?? logger, fileCache: fileCache)
+            let service = LiveReloadService(
+                configuration: configuration,
+                hub: hub,
+                logger: eventLogger ?? logger,
+                clock: .continuous,
+                fileCache: fileCache
+            )
             services = [service, PingService(hub: hub)]
-            control = ControlRoutes(hub: hub, liveReload: service, root: configuration.root)
+            control = ControlRoutes(hub: hub, watcherStatus: { service.watcherStatus }, root: configuration.root)
             liveReload = service
         }
         let hub = self.hub

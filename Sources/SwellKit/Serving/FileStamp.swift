@@ -1,6 +1,11 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` and `timespec` to
+// NIO's C module, which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// One version of one file: which file (device, inode) and what state it was in (size,
 /// nanosecond mtime and ctime).

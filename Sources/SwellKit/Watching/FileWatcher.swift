@@ -1,10 +1,17 @@
+/// How a watcher learns of changes, as `/__swell/status` reports it.
+public enum WatcherKind: String, Sendable {
+    /// The kernel tells (inotify, through libinotifytools).
+    case inotify
+    /// Stat scans at an interval (`--poll`, network file systems, the fallback at the watch limit).
+    case polling
+}
+
 /// The watcher seam: inotify normally, polling for network file systems and containers.
 public protocol FileWatcher: Sendable {
-    /// `inotify` or `polling`, as `/__swell/status` reports it.
-    var kind: String { get }
+    var kind: WatcherKind { get }
     /// How many folders (inotify) or files (polling) are watched now.
     var watchCount: Int { get }
-    /// Starts watching and returns the events; the stream finishes after `stop()`.
-    func start() -> AsyncStream<WatchEvent>
+    /// Starts watching; every output goes to `sink`, from the watcher's own thread, until `stop()`.
+    func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void)
     func stop()
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// limit is reached. Its cost grows with the tree: one `fstatat` per file per interval.
 /// The scans run on a thread of their own, never on the concurrency or NIO pools.
 public final class PollingWatcher: FileWatcher {
-    public let kind = "polling"
+    public let kind = WatcherKind.polling
     private let roots: [String]
     private let ignore: IgnoreRules
     private let interval: Duration
@@ -20,25 +20,22 @@ public final class PollingWatcher: FileWatcher {
 
     public var watchCount: Int { count.load(ordering: .relaxed) }
 
-    public func start() -> AsyncStream<WatchEvent> {
-        let (stream, continuation) = AsyncStream<WatchEvent>.makeStream()
+    public func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void) {
         DedicatedThread.start(name: "swell.poll") { [self] in
             // The snapshot only descends into folders that are not ignored, so one level is checked per entry.
             let isIgnored: (String, Bool) -> Bool = { self.ignore.isIgnoredEntry(absolutePath: $0, isDirectory: $1) }
             var previous = DirectorySnapshot(roots: roots, isIgnored: isIgnored)
             count.store(previous.entries.count, ordering: .relaxed)
-            continuation.yield(WatchEvent(path: "", kind: .ready))
+            sink(.ready)
             while !stopped.load(ordering: .relaxed) {
                 DedicatedThread.sleep(interval)
                 if stopped.load(ordering: .relaxed) { break }
                 let current = DirectorySnapshot(roots: roots, isIgnored: isIgnored)
-                for event in current.changes(since: previous) { continuation.yield(event) }
+                for event in current.changes(since: previous) { sink(.change(event)) }
                 count.store(current.entries.count, ordering: .relaxed)
                 previous = current
             }
-            continuation.finish()
         }
-        return stream
     }
 
     public func stop() {

@@ -1,17 +1,10 @@
-/// One raw change seen by a watcher, before ignoring and batching.
+/// One change of one path seen by a watcher, before ignoring and batching.
 public struct WatchEvent: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case created, modified, deleted, movedFrom, movedTo
-        /// The kernel queue overflowed: changes were lost, so the batch must be a full reload.
-        case overflow
-        /// Every folder is now watched; changes made while the watch was being set up were
-        /// reported before this.
-        case ready
-        /// The inotify watch limit was reached; the watcher cannot cover the tree.
-        case watchLimitReached
     }
 
-    /// Absolute path (empty for `.overflow`, `.ready` and `.watchLimitReached`).
+    /// Absolute path of what changed.
     public let path: String
     public let kind: Kind
     public let isDirectory: Bool
@@ -26,4 +19,16 @@ public struct WatchEvent: Sendable, Equatable {
         self.isDirectory = isDirectory
         self.settles = settles
     }
+}
+
+/// Everything a watcher reports: a change always has a path; the other cases have none.
+public enum WatcherOutput: Sendable, Equatable {
+    case change(WatchEvent)
+    /// The kernel queue overflowed: changes were lost, so the batch must be a full reload.
+    case overflow
+    /// Every folder is now watched; changes made while the watch was being set up were
+    /// reported before this.
+    case ready
+    /// The watcher cannot cover the tree (the inotify watch or instance limit): polling takes over.
+    case watchLimitReached
 }

@@ -137,7 +137,9 @@ final class WebDriver: Sendable {
         let raw = try await HTTP.exchangeFramed(port: port, head + "\r\n" + String(decoding: body ?? Data(), as: UTF8.self))
         guard let split = raw.range(of: "\r\n\r\n") else { throw WebDriverError.failed("no answer") }
         var payload = String(raw[split.upperBound...])
-        if raw[..<split.lowerBound].lowercased().contains("transfer-encoding: chunked") { payload = String(decoding: RawHTTPClient.decodeChunked(Array(payload.utf8)), as: UTF8.self) }
+        if raw[..<split.lowerBound].lowercased().contains("transfer-encoding: chunked") {
+            payload = String(decoding: RawHTTPClient.decodeChunked(Array(payload.utf8)), as: UTF8.self)
+        }
         return payload
     }
 

@@ -1,5 +1,5 @@
-import Testing
 import SwellTestSupport
+import Testing
 
 /// One published attack on a dev server, replayed against Swell: what is sent, and the
 /// advisory or report it comes from (shown in the test's name).

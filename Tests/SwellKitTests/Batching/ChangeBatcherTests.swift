@@ -51,7 +51,7 @@ import Testing
 
     @Test func overflowIsRemembered() {
         var batcher = ChangeBatcher<ContinuousClock>(quiet: .milliseconds(50))
-        batcher.record(WatchEvent(path: "", kind: .overflow), now: at(0))
+        batcher.recordOverflow(now: at(0))
         #expect(batcher.take().overflowed)
     }
 

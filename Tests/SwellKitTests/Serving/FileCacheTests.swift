@@ -1,9 +1,9 @@
 import Foundation
-import SwellTestSupport
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import SwellTestSupport
 import Synchronization
 import Testing
 
@@ -217,12 +217,13 @@ import Testing
         let hub = EventHub(instanceID: "test")
         var logger = Logger(label: "swell.test")
         logger.logLevel = .critical
-        let watcher = ScriptedWatcher([WatchEvent(path: fixture.site.root.path + "/page.html", kind: .modified, settles: true)])
+        let watcher = ScriptedWatcher([.ready, .change(WatchEvent(path: fixture.site.root.path + "/page.html", kind: .modified, settles: true))])
         let service = LiveReloadService(
             configuration: SwellConfiguration(root: fixture.site.root.path),
             hub: hub,
             logger: logger,
-            initialWatcher: watcher,
+            clock: .continuous,
+            watchers: .scripted(inotify: watcher),
             fileCache: fixture.cache
         )
         let queue = hub.subscribe(lastEventID: nil)
@@ -235,19 +236,4 @@ import Testing
         #expect(event.name == .reload)
         #expect(fixture.cache.usage.files == 0)
     }
-}
-
-/// A watcher that reports `events` once it is ready, then nothing.
-final class ScriptedWatcher: FileWatcher {
-    let kind = "inotify"
-    var watchCount: Int { 1 }
-    private let events: [WatchEvent]
-    private let stream = AsyncStream<WatchEvent>.makeStream()
-    init(_ events: [WatchEvent]) { self.events = events }
-    func start() -> AsyncStream<WatchEvent> {
-        stream.continuation.yield(WatchEvent(path: "", kind: .ready))
-        for event in events { stream.continuation.yield(event) }
-        return stream.stream
-    }
-    func stop() { stream.continuation.finish() }
 }

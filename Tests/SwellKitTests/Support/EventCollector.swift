@@ -1,30 +1,35 @@
-import Foundation
 import SwellTestSupport
 import Synchronization
 
 @testable import SwellKit
 
-/// Collects a watcher's events in the background; tests wait for what they expect with a deadline.
+/// Collects a watcher's outputs as they come; tests wait for what they expect with a deadline.
 final class EventCollector: Sendable {
-    private let task: Task<Void, Never>
+    private let outputs = Shared<[WatcherOutput]>([])
 
-    init(_ stream: AsyncStream<WatchEvent>) {
-        let box = Shared<[WatchEvent]>([])
-        self.box = box
-        task = Task { for await event in stream { box.value.withLock { $0.append(event) } } }
+    /// Starts `watcher` into this collector.
+    init(_ watcher: any FileWatcher) {
+        let outputs = self.outputs
+        watcher.start { output in outputs.value.withLock { $0.append(output) } }
     }
 
-    private let box: Shared<[WatchEvent]>
+    /// The changes so far, in order.
+    var all: [WatchEvent] {
+        outputs.value.withLock { $0.compactMap { if case .change(let event) = $0 { event } else { nil } } }
+    }
 
-    deinit { task.cancel() }
+    var isReady: Bool { outputs.value.withLock { $0.contains(.ready) } }
 
-    var all: [WatchEvent] { box.value.withLock { $0 } }
-
-    /// Waits until `condition` holds for the events so far (checked every 10 ms), at most `timeout`.
+    /// Waits until `condition` holds for the changes so far, at most `timeout`.
     @discardableResult
     func waitUntil(timeout: Duration = .seconds(10), _ condition: ([WatchEvent]) -> Bool) async -> Bool {
         await eventually(within: timeout) { condition(all) }
     }
 
-    func clear() { box.value.withLock { $0.removeAll() } }
+    /// Waits until the watcher says its watch is complete.
+    func waitUntilReady(timeout: Duration = .seconds(10)) async -> Bool {
+        await eventually(within: timeout) { isReady }
+    }
+
+    func clear() { outputs.value.withLock { $0.removeAll() } }
 }

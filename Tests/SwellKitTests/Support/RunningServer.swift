@@ -1,9 +1,9 @@
 import Foundation
-import SwellTestSupport
 import Hummingbird
 import Logging
 import ServiceLifecycle
 import SwellKit
+import SwellTestSupport
 
 /// Runs a real `SwellServer` application on 127.0.0.1 and an OS-chosen port for the
 /// duration of `body`, then shuts it down gracefully.

@@ -18,8 +18,8 @@ import Testing
 
     func started(_ kind: Kind, _ site: TemporarySite) async throws -> (any FileWatcher, EventCollector) {
         let watcher = makeWatcher(kind, site)
-        let collector = EventCollector(watcher.start())
-        let ready = await collector.waitUntil { $0.contains { $0.kind == .ready } }
+        let collector = EventCollector(watcher)
+        let ready = await collector.waitUntilReady()
         try #require(ready)
         // Files the site wrote in the same coarse-clock tick as the start are reported once as
         // changed during setup (by design); tests look only at what happens after `ready`.
@@ -108,13 +108,12 @@ import Testing
     @Test func changesMadeWhileTheWatchIsSetUpAreReported() async throws {
         let site = try TemporarySite(["early.html": "1"])
         let watcher = makeWatcher(.inotify, site)
-        let stream = watcher.start()
+        let events = EventCollector(watcher)
         // Written after start() but possibly before the watch exists: reported either way.
         try site.write("early.html", "2")
-        let events = EventCollector(stream)
         defer { watcher.stop() }
         let early = site.root.appendingPathComponent("early.html").path
-        #expect(await events.waitUntil { $0.contains { $0.kind == .ready } })
+        #expect(await events.waitUntilReady())
         #expect(await events.waitUntil { self.touched($0, early) })
     }
 }

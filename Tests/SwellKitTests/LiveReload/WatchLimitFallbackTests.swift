@@ -1,35 +1,9 @@
 import Foundation
-import SwellTestSupport
 import Logging
+import SwellTestSupport
 import Testing
 
 @testable import SwellKit
-
-/// A watcher that cannot cover the tree, as inotify does when `max_user_watches` is reached.
-final class ExhaustedWatcher: FileWatcher {
-    let kind = "inotify"
-    var watchCount: Int { 0 }
-    func start() -> AsyncStream<WatchEvent> {
-        AsyncStream { continuation in
-            continuation.yield(WatchEvent(path: "", kind: .watchLimitReached))
-            continuation.finish()
-        }
-    }
-    func stop() {}
-}
-
-/// A watcher whose kernel queue overflowed (IN_Q_OVERFLOW): what changed is unknown.
-final class OverflowingWatcher: FileWatcher {
-    let kind = "inotify"
-    var watchCount: Int { 1 }
-    private let stream = AsyncStream<WatchEvent>.makeStream()
-    func start() -> AsyncStream<WatchEvent> {
-        stream.continuation.yield(WatchEvent(path: "", kind: .ready))
-        stream.continuation.yield(WatchEvent(path: "", kind: .overflow))
-        return stream.stream
-    }
-    func stop() { stream.continuation.finish() }
-}
 
 @Suite struct WatchLimitFallbackTests {
     @Test func aQueueOverflowReloadsEveryPage() async throws {
@@ -41,7 +15,8 @@ final class OverflowingWatcher: FileWatcher {
             configuration: SwellConfiguration(root: site.root.path),
             hub: hub,
             logger: logger,
-            initialWatcher: OverflowingWatcher()
+            clock: .continuous,
+            watchers: .scripted(inotify: ScriptedWatcher([.ready, .overflow]))
         )
         let queue = hub.subscribe(lastEventID: nil)
         let running = Task { try await service.run() }
@@ -61,12 +36,18 @@ final class OverflowingWatcher: FileWatcher {
         let hub = EventHub(instanceID: "test")
         var logger = Logger(label: "swell.test")
         logger.logLevel = .critical
-        let service = LiveReloadService(configuration: configuration, hub: hub, logger: logger, initialWatcher: ExhaustedWatcher())
+        let service = LiveReloadService(
+            configuration: configuration,
+            hub: hub,
+            logger: logger,
+            clock: .continuous,
+            watchers: .scripted(inotify: ScriptedWatcher([.watchLimitReached]))
+        )
         let queue = hub.subscribe(lastEventID: nil)
         let running = Task { try await service.run() }
         defer { running.cancel() }
 
-        let ready = await eventually(within: .seconds(5)) { service.watcherStatus.kind == "polling" && service.watcherStatus.ready }
+        let ready = await eventually(within: .seconds(5)) { service.watcherStatus.kind == .polling && service.watcherStatus.ready }
         #expect(ready, "the service never fell back to a ready polling watcher")
         try site.write("page.html", "changed after the fallback")
         let item = await queue.next()

@@ -3,12 +3,17 @@ import Synchronization
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` and `timespec` to
+// NIO's C module, which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// Recursive inotify watching of one or more roots through the shared `InotifyTools` thread.
 /// New and moved-in folders are watched at once, removed and moved-out ones dropped;
 /// ignored folders are never watched.
 public final class InotifyWatcher: FileWatcher {
-    public let kind = "inotify"
+    public let kind = WatcherKind.inotify
     private let roots: [String]
     private let ignore: IgnoreRules
     private let id: Int
@@ -22,8 +27,7 @@ public final class InotifyWatcher: FileWatcher {
 
     public var watchCount: Int { count.value.load(ordering: .relaxed) }
 
-    public func start() -> AsyncStream<WatchEvent> {
-        let (stream, continuation) = AsyncStream<WatchEvent>.makeStream()
+    public func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME_COARSE, &now)
         let ignore = self.ignore
@@ -34,13 +38,12 @@ public final class InotifyWatcher: FileWatcher {
                     roots: roots,
                     isIgnored: { path, isDirectory in ignore.isIgnored(absolutePath: path, isDirectory: isDirectory) },
                     isIgnoredEntry: { path, isDirectory in ignore.isIgnoredEntry(absolutePath: path, isDirectory: isDirectory) },
-                    continuation: continuation,
+                    sink: sink,
                     watchCount: count,
                     since: now
                 )
             )
         )
-        return stream
     }
 
     public func stop() {

@@ -1,0 +1,79 @@
+import CInotifyTools
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` and `timespec` to
+// NIO's C module, which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
+
+extension InotifyEventThread {
+    /// Watches `folder` and every folder below it that is not ignored. Returns false when
+    /// the watch limit stopped it (the registration has been told).
+    func walk(_ folder: String, _ registration: InotifyTools.Registration, reportFilesAsCreated: Bool, since: timespec?) -> Bool {
+        var info = stat()
+        guard stat(folder, &info) == 0 else { return true }  // vanished meanwhile: nothing to watch
+        let inode = UInt64(info.st_ino)
+        releaseStaleName(folder, inode: inode)
+        if inotifytools_watch_file(folder + "/", InotifyMask.watched) == 0 {
+            let error = inotifytools_error()
+            if error == ENOSPC {
+                registration.sink(.watchLimitReached)
+                return false
+            }
+            return true  // vanished meanwhile, or unreadable: nothing to watch
+        }
+        watched[folder] = WatchedFolder(descriptor: Int32(inotifytools_wd_from_filename(folder + "/")), inode: inode)
+        guard let stream = opendir(folder) else { return true }
+        defer { closedir(stream) }
+        var complete = true
+        DirectoryEntries.forEachRaw(in: stream) { name, type, descriptor in
+            guard complete else { return }
+            // d_type spares a stat per entry; files are stat'ed only on the first walk, to find
+            // saves made while it ran.
+            var isDirectory = type == DirectoryEntries.directoryType
+            let checksTimes = since != nil && !reportFilesAsCreated && !isDirectory
+            info = stat()
+            if checksTimes || type == DirectoryEntries.unknownType {
+                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+                isDirectory = info.st_mode & S_IFMT == S_IFDIR
+            }
+            // Ignore rules are matched, and paths built, only for what is walked or reported: on a
+            // large tree they cost more than the walk itself, and most files are neither.
+            if isDirectory {
+                let path = folder + "/" + String(cString: name)
+                if registration.isIgnoredEntry(path, true) { return }
+                if reportFilesAsCreated { registration.sink(.change(WatchEvent(path: path, kind: .created, isDirectory: true))) }
+                complete = walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, since: since)
+            } else if reportFilesAsCreated {
+                let path = folder + "/" + String(cString: name)
+                if registration.isIgnoredEntry(path, false) { return }
+                registration.sink(.change(WatchEvent(path: path, kind: .created)))
+            } else if checksTimes, let since, Self.isAtOrAfter(info.st_ctim, since) || Self.isAtOrAfter(info.st_mtim, since) {
+                let path = folder + "/" + String(cString: name)
+                if registration.isIgnoredEntry(path, false) { return }
+                registration.sink(.change(WatchEvent(path: path, kind: .modified)))
+            }
+        }
+        return complete
+    }
+
+    /// The library files each watch under its folder's name and keeps a deleted folder's
+    /// entry until the kernel's `IN_IGNORED` is read, which may come after the folder was made
+    /// again: a new watch under that name would then not be filed at all, and the new folder's
+    /// events would look like the dead one's. So a name held by a watch Swell does not know
+    /// for this inode is renamed out of the way first.
+    private func releaseStaleName(_ folder: String, inode: UInt64) {
+        let held = inotifytools_wd_from_filename(folder + "/")
+        guard held > 0 else { return }
+        if let known = watched[folder], known.descriptor == held, known.inode == inode { return }
+        inotifytools_set_filename_by_wd(held, "//swell-dropped-watch-\(held)/")
+        if watched[folder]?.descriptor == held { watched[folder] = nil }
+    }
+
+    static func isAtOrAfter(_ time: timespec, _ reference: timespec) -> Bool {
+        time.tv_sec > reference.tv_sec || (time.tv_sec == reference.tv_sec && time.tv_nsec >= reference.tv_nsec)
+    }
+}
