@@ -47,7 +47,7 @@ public struct ChangeSet: Sendable, Equatable {
     /// `update` when every changed path is a stylesheet or an image and nothing was deleted; else `reload`.
     public var isUpdate: Bool {
         !hasDeletions && files.isEmpty && !paths.isEmpty
-            && paths.allSatisfy { Self.swappableExtensions.contains(StaticFileResponder.fileExtension(of: $0)) }
+            && paths.allSatisfy { Self.swappableExtensions.contains(FileExtension.of($0)) }
     }
 
     /// Builds the set from a closed batch; nil when nothing a browser could see changed.

@@ -20,7 +20,7 @@ public struct LiveEvent: Sendable, Equatable {
         self.id = id
         self.name = name
         self.data = data
-        wire = ByteBuffer(string: SSEEncoder.event(id: id, name: name, data: data))
+        wire = ByteBuffer(string: SSEEncoder.event(id: id?.description, name: name.rawValue, data: data))
     }
 
     /// The event for a reconciled batch: `{"paths":[…]}` and, for `--watch` folders, `"files"`.
@@ -34,35 +34,5 @@ public struct LiveEvent: Sendable, Equatable {
     /// A reload that stands for events a client missed.
     public static func catchUp(id: EventID) -> LiveEvent {
         LiveEvent(id: id, name: .reload, data: "{\"paths\":[]}")
-    }
-}
-
-/// Just enough JSON writing for strings and arrays of strings.
-public enum JSONText {
-    public static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    public static func array(_ values: [String]) -> String {
-        "[" + values.map(string).joined(separator: ",") + "]"
     }
 }

@@ -4,14 +4,11 @@ public enum SSEEncoder {
         "retry: \(milliseconds)\n\n"
     }
 
-    public static func event(_ event: LiveEvent) -> String {
-        Self.event(id: event.id, name: event.name, data: event.data)
-    }
-
-    static func event(id: EventID?, name: LiveEvent.Name, data: String) -> String {
+    /// One event: `id:` (when given), `event:`, and a `data:` line per line of `data`.
+    static func event(id: String?, name: String, data: String) -> String {
         var text = ""
         if let id { text += "id: \(id)\n" }
-        text += "event: \(name.rawValue)\n"
+        text += "event: \(name)\n"
         for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
             text += "data: \(line)\n"
         }

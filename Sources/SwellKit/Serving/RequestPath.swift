@@ -80,8 +80,7 @@ public struct RequestPath: Sendable, Equatable {
 
     /// The last segment's extension, lower-cased, without the dot (`""` when it has none).
     public var fileExtension: String {
-        guard let last = segments.last, let dot = last.lastIndex(of: "."), dot != last.startIndex else { return "" }
-        return last[last.index(after: dot)...].lowercased()
+        segments.last.map(FileExtension.of) ?? ""
     }
 
     /// This path with `suffix` appended to its last segment (`/about` → `/about.html`).

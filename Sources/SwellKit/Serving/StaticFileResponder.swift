@@ -153,7 +153,7 @@ public struct StaticFileResponder: Sendable {
 
     /// A file with validators, conditional and range handling.
     func serve(_ source: FileSource, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
-        let contentType = ContentTypes.forExtension(Self.fileExtension(of: name))
+        let contentType = ContentTypes.forExtension(FileExtension.of(name))
         let isHTML = ContentTypes.isHTML(contentType)
         let stamp = source.stamp
         // The injected variant gets its own ETag, decided by the policy alone, so a revalidation
@@ -322,10 +322,5 @@ public struct StaticFileResponder: Sendable {
     private func acceptsHTML(_ request: Request) -> Bool {
         guard let accept = request.headers[.accept] else { return false }
         return accept.contains("text/html") || accept.contains("*/*")
-    }
-
-    static func fileExtension(of name: String) -> String {
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return name[name.index(after: dot)...].lowercased()
     }
 }

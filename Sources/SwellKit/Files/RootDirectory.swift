@@ -33,7 +33,7 @@ public final class RootDirectory: Sendable {
     /// handle (and so its descriptor) alive even if ROOT is replaced meanwhile.
     private let current: Mutex<Handle?>
 
-    private final class Handle: Sendable {
+    final class Handle: Sendable {
         let descriptor: Int32
         let device: UInt64
         let inode: UInt64
@@ -131,9 +131,6 @@ public final class RootDirectory: Sendable {
         }
     }
 
-    /// `O_PATH`, which Glibc only exports under `_GNU_SOURCE`.
-    private static let pathOnly: Int32 = 0o10000000
-
     /// Opens `relativePath` (no `..`, as `RequestPath.relativePath` gives) for reading.
     /// FIFOs and devices are opened non-blocking so that they cannot stall a request.
     public func open(_ relativePath: String) -> Result<OpenFile, OpenFailure> {
@@ -197,57 +194,5 @@ public final class RootDirectory: Sendable {
         case EACCES, EPERM: return .forbidden
         default: return .failed(code)
         }
-    }
-
-    /// An absolute symlink into ROOT: its target as a path relative to ROOT, or nil when it leaves ROOT.
-    private static func resolvedInside(_ handle: Handle, _ relativePath: String) -> String? {
-        let resolvedPath = handle.resolvedPath
-        let full = resolvedPath + "/" + relativePath
-        guard let pointer = realpath(full, nil) else { return nil }
-        defer { free(pointer) }
-        let target = String(cString: pointer)
-        if target == resolvedPath { return "." }
-        guard target.hasPrefix(resolvedPath + "/") else { return nil }
-        return String(target.dropFirst(resolvedPath.count + 1))
-    }
-
-    /// Pre-openat2 kernels: walk one component at a time with `O_NOFOLLOW`; a symlink is
-    /// resolved with `realpath`, checked to stay inside ROOT, and walked again from ROOT.
-    private static func walkOpen(_ handle: Handle, _ relativePath: String, flags: Int32, hopsLeft: Int) -> Int32 {
-        let descriptor = handle.descriptor
-        guard hopsLeft > 0 else {
-            errno = ELOOP
-            return -1
-        }
-        let components = relativePath.split(separator: "/").filter { $0 != "." }
-        var current = dup(descriptor)
-        guard current >= 0 else { return -1 }
-        for (index, component) in components.enumerated() {
-            let isLast = index == components.count - 1
-            let next = openat(current, String(component), (isLast ? flags : Self.pathOnly | O_DIRECTORY | O_CLOEXEC) | O_NOFOLLOW)
-            let openError = errno
-            var linkInfo = stat()
-            if next < 0, fstatat(current, String(component), &linkInfo, AT_SYMLINK_NOFOLLOW) == 0, linkInfo.st_mode & S_IFMT == S_IFLNK {
-                close(current)
-                let prefix = components[...index].joined(separator: "/")
-                guard let inside = resolvedInside(handle, prefix) else {
-                    errno = EXDEV
-                    return -1
-                }
-                let rest = components[(index + 1)...].joined(separator: "/")
-                return walkOpen(handle, rest.isEmpty ? inside : inside + "/" + rest, flags: flags, hopsLeft: hopsLeft - 1)
-            }
-            close(current)
-            guard next >= 0 else {
-                errno = openError
-                return -1
-            }
-            current = next
-        }
-        if components.isEmpty {
-            close(current)
-            return openat(descriptor, ".", flags)
-        }
-        return current
     }
 }
