@@ -16,7 +16,7 @@ public enum FileBody {
     static let inlineReadLimit = 256 * 1024
 
     /// A piece of a response body: bytes of the file, or bytes inserted between them.
-    public enum Segment: Sendable {
+    public enum Segment: Sendable, Equatable {
         case file(ClosedRange<Int>)
         case bytes([UInt8])
 
@@ -26,40 +26,29 @@ public enum FileBody {
             case .bytes(let bytes): bytes.count
             }
         }
+
+        static func isFile(_ segment: Segment) -> Bool {
+            if case .file = segment { true } else { false }
+        }
     }
 
-    /// A body that streams `range` of `file`. With `fill`, a body that covers the whole
-    /// file also hands its bytes to `fill` once they are all sent (`FileCache`).
-    public static func body(_ file: OpenFile, range: ClosedRange<Int>, fill: (@Sendable (ByteBuffer) -> Void)? = nil) -> ResponseBody {
-        body(file, segments: [.file(range)], fill: range.count == file.size ? fill : nil)
-    }
-
-    /// The whole file with `inserted` spliced in at `offset` (the live-reload script).
-    public static func body(_ file: OpenFile, inserting inserted: [UInt8], at offset: Int, fill: (@Sendable (ByteBuffer) -> Void)? = nil)
-        -> ResponseBody
-    {
-        var segments: [Segment] = []
-        if offset > 0 { segments.append(.file(0...(offset - 1))) }
-        segments.append(.bytes(inserted))
-        if offset < file.size { segments.append(.file(offset...(file.size - 1))) }
-        return body(file, segments: segments, fill: fill)
-    }
-
-    /// `range` of bytes already in memory: one write, no copy.
-    public static func body(_ bytes: ByteBuffer, range: ClosedRange<Int>) -> ResponseBody {
-        ResponseBody(byteBuffer: bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!)
-    }
-
-    /// Bytes already in memory with `inserted` spliced in at `offset`.
-    public static func body(_ bytes: ByteBuffer, inserting inserted: ByteBuffer, at offset: Int) -> ResponseBody {
-        let head = bytes.getSlice(at: bytes.readerIndex, length: offset)!
-        let tail = bytes.getSlice(at: bytes.readerIndex + offset, length: bytes.readableBytes - offset)!
-        return ResponseBody(contentLength: bytes.readableBytes + inserted.readableBytes) { writer in
-            try await writer.write(contentsOf: [head, inserted, tail])
+    /// `segments` of bytes already in memory (a cached file): slices of one shared buffer, no copy.
+    static func body(_ bytes: ByteBuffer, segments: [Segment]) -> ResponseBody {
+        let buffers = segments.map { segment -> ByteBuffer in
+            switch segment {
+            case .file(let range): bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!
+            case .bytes(let inserted): ByteBuffer(bytes: inserted)
+            }
+        }
+        if buffers.count == 1 { return ResponseBody(byteBuffer: buffers[0]) }
+        return ResponseBody(contentLength: segments.reduce(0) { $0 + $1.count }) { writer in
+            try await writer.write(contentsOf: buffers)
             try await writer.finish(nil)
         }
     }
 
+    /// `segments` streamed from `file`. With `fill`, the bytes of the file (which the segments
+    /// then cover whole) are handed to `fill` once all are sent (`FileCache`).
     static func body(_ file: OpenFile, segments: [Segment], fill: (@Sendable (ByteBuffer) -> Void)?) -> ResponseBody {
         ResponseBody(contentLength: segments.reduce(0) { $0 + $1.count }) { writer in
             let allocator = ByteBufferAllocator()
@@ -91,21 +80,6 @@ public enum FileBody {
             try await writer.finish(nil)
             if let fill, let whole { fill(whole) }
         }
-    }
-
-    /// Where the live-reload script goes in an HTML file, scanned from the descriptor in
-    /// chunks; nil when the page already loads it.
-    public static func injectionOffset(in file: OpenFile) throws -> Int? {
-        var scanner = ScriptInjector.Scanner()
-        var buffer = [UInt8](repeating: 0, count: min(chunkSize, max(file.size, 1)))
-        var offset = 0
-        while offset < file.size {
-            let read = try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: offset) }
-            guard read > 0 else { break }
-            scanner.feed(buffer[0..<read], at: offset)
-            offset += read
-        }
-        return scanner.offset(totalSize: min(offset, file.size))
     }
 
     private static func readChunk(_ file: OpenFile, offset: Int, count: Int, allocator: ByteBufferAllocator) throws -> ByteBuffer {

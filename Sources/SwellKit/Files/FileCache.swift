@@ -69,9 +69,11 @@ public final class FileCache: Sendable {
     }
 
     /// Keeps the whole content of `file`, read since `generation`, if the descriptor shows no change since it was opened.
-    public func store(_ path: String, file: OpenFile, bytes: ByteBuffer, isHTML: Bool, generation: UInt64) {
+    public func store(_ path: String, file: OpenFile, bytes: ByteBuffer, generation: UInt64) {
         guard bytes.readableBytes == file.size, accepts(size: file.size), file.currentStamp() == file.stamp else { return }
-        let offset = isHTML ? Self.injectionOffset(in: bytes) : nil
+        // Where the script would go, for HTML only: a hit then needs no scan either.
+        let offset =
+            ContentTypes.isHTML(ContentTypes.forExtension(FileExtension.of(path))) ? InjectionPlan.sizedOffset(in: bytes.readableBytesView) : nil
         state.withLock { state in
             guard state.generation == generation else { return }
             if let old = state.entries[path] { state.total -= old.bytes.readableBytes }
@@ -104,11 +106,5 @@ public final class FileCache: Sendable {
             state.entries[path] = nil
             state.total -= entry.bytes.readableBytes
         }
-    }
-
-    private static func injectionOffset(in bytes: ByteBuffer) -> Int? {
-        var scanner = ScriptInjector.Scanner()
-        scanner.feed(ArraySlice(bytes.readableBytesView), at: 0)
-        return scanner.offset(totalSize: bytes.readableBytes)
     }
 }

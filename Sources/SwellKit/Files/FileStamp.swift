@@ -22,6 +22,16 @@ public struct FileStamp: Sendable, Equatable {
     public let changedNanoseconds: Int64
     let isRegular: Bool
 
+    /// A stamp from its parts (tests, and plans made without a file).
+    init(device: UInt64, inode: UInt64, size: Int, modifiedNanoseconds: Int64, changedNanoseconds: Int64, isRegular: Bool = true) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modifiedNanoseconds = modifiedNanoseconds
+        self.changedNanoseconds = changedNanoseconds
+        self.isRegular = isRegular
+    }
+
     init(_ info: stat) {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)

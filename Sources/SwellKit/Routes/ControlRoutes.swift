@@ -31,22 +31,25 @@ public struct ControlRoutes: Sendable {
         case "reload":
             guard request.method == .post else { return methodNotAllowed("POST") }
             guard OriginPolicy.allowsStateChange(request) else {
-                return text(.forbidden, "403 Forbidden: /__swell/reload only accepts requests from this page's own origin or from tools.\n")
+                return StatusResponse.plain(
+                    .forbidden,
+                    "403 Forbidden: /__swell/reload only accepts requests from this page's own origin or from tools."
+                )
             }
             let event = hub.publish(ChangeSet(paths: []))
-            return json(.ok, "{\"id\":\(JSONText.string(event.id?.description ?? ""))}")
+            return StatusResponse.json(.ok, "{\"id\":\(JSONText.string(event.id?.description ?? ""))}")
         case "pages":
             // A shared stream's holder reports how many pages it serves, for the status below.
             guard request.method == .post else { return methodNotAllowed("POST") }
             guard OriginPolicy.allowsStateChange(request) else {
-                return text(.forbidden, "403 Forbidden: /__swell/pages only accepts requests from this page's own origin.\n")
+                return StatusResponse.plain(.forbidden, "403 Forbidden: /__swell/pages only accepts requests from this page's own origin.")
             }
             let query = request.uri.queryParameters
             guard let client = query["client"].flatMap({ Int($0) }), let pages = query["pages"].flatMap({ Int($0) }) else {
-                return text(.badRequest, "400 Bad Request: expected ?client=<id>&pages=<count>.\n")
+                return StatusResponse.plain(.badRequest, "400 Bad Request: expected ?client=<id>&pages=<count>.")
             }
             guard hub.setPages(pages, forClient: client) else {
-                return text(.notFound, "404 Not Found: no event stream \(client) is connected.\n")
+                return StatusResponse.plain(.notFound, "404 Not Found: no event stream \(client) is connected.")
             }
             return Response(status: .noContent, headers: [.cacheControl: "no-cache"])
         case "status":
@@ -65,31 +68,15 @@ public struct ControlRoutes: Sendable {
                 lastEventID: hub.lastEventID?.description,
                 uptimeSeconds: Double((ContinuousClock.now - started).components.seconds)
             )
-            return json(.ok, report.json)
+            return StatusResponse.json(.ok, report.json)
         default:
             return nil
         }
     }
 
     private func methodNotAllowed(_ allow: String) -> Response {
-        var response = text(.methodNotAllowed, "405 Method Not Allowed: use \(allow).\n")
+        var response = StatusResponse.plain(.methodNotAllowed, "405 Method Not Allowed: use \(allow).")
         response.headers[.allow] = allow
         return response
-    }
-
-    private func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
-        )
-    }
-
-    private func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
-        )
     }
 }

@@ -19,15 +19,9 @@ public enum CrossSitePolicy {
     }
 
     static func forbidden() -> Response {
-        Response(
-            status: .forbidden,
-            headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache", .contentTypeOptions: "nosniff"],
-            body: ResponseBody(
-                byteBuffer: .init(
-                    string:
-                        "403 Forbidden: another site's page may not load this (Sec-Fetch-Site: cross-site); start Swell with --cors to allow it.\n"
-                )
-            )
+        StatusResponse.plain(
+            .forbidden,
+            "403 Forbidden: another site's page may not load this (Sec-Fetch-Site: cross-site); start Swell with --cors to allow it."
         )
     }
 }

@@ -29,14 +29,8 @@ public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
             let name = HostAddress.name(fromHostHeader: host ?? "")
             let message =
                 "403 Forbidden: Host \"\(name)\" is not allowed while Swell listens on loopback "
-                + "(DNS-rebinding protection). If you trust this name, restart with --allow-host \(name)\n"
-            return Response(
-                status: .forbidden,
-                headers: [
-                    .contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache", .contentTypeOptions: "nosniff",
-                ],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: message))
-            )
+                + "(DNS-rebinding protection). If you trust this name, restart with --allow-host \(name)"
+            return StatusResponse.plain(.forbidden, message)
         }
         return try await next(request, context)
     }

@@ -2,13 +2,31 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The top-level responder: the Host check, then Swell's own endpoints, then files; what
-/// another site's page asks in the background is refused before either (`CrossSitePolicy`).
+/// The top-level responder, and the one place that says in which order every request is
+/// checked. Each step runs before anything the next one does; a refusal ends the request.
 ///
-/// Routing is by the exact decoded path rather than Hummingbird's router so that every
-/// request target goes through `RequestPath` exactly once, whatever it is for.
-public struct SwellResponder: HTTPResponder {
-    public typealias Context = SwellRequestContext
+/// 1. **Host** (bound to loopback): not `localhost`, `*.localhost`, `127.0.0.1`, `[::1]` or an
+///    `--allow-host` name → `403` naming `--allow-host` (DNS rebinding; `HostCheckMiddleware`).
+/// 2. **Target**, parsed once (`RequestPath`): NUL, a raw `#`, bad percent-encoding → `400`;
+///    `..` climbing out → `400`; dotfiles and dot-folders but `/.well-known/` → `404`.
+/// 3. **`/__swell/*`** belongs to Swell (with `--no-reload`, to nobody): a cross-site
+///    background request → `403` (`CrossSitePolicy`); never a file, never CORS headers.
+/// 4. **`/stream`**, the demo counter, unless ROOT has a file of that name.
+/// 5. **Cross-site** background requests for files → `403`, unless `--cors`.
+/// 6. **Method**: GET and HEAD, else `405` with `Allow`.
+/// 7. **Cache** (`FileCache`): a file served recently whose stamp, read beneath ROOT's
+///    descriptor, is unchanged is answered from memory.
+/// 8. **Open beneath ROOT** (`RootDirectory`, `openat2` with `RESOLVE_BENEATH`): a symlink
+///    that leaves ROOT → `403`; unreadable → `403`; ROOT gone → `503`. The answer is served
+///    from that descriptor, so no check-then-open race exists.
+/// 9. **Folder**: `302` to the slash form (query kept); its `index.html`; else a listing.
+/// 10. **Clean URL** `PATH.html`.
+/// 11. **`--spa`** fallback, then **`404`** (`ROOT/404.html`, else a plain page).
+///
+/// Steps 6–11 are `StaticFileResponder`'s. Routing is by the decoded path rather than
+/// Hummingbird's router so that every target goes through `RequestPath` exactly once.
+struct SwellResponder: HTTPResponder {
+    typealias Context = SwellRequestContext
 
     let files: StaticFileResponder
     let counter: CounterStream?
@@ -16,7 +34,7 @@ public struct SwellResponder: HTTPResponder {
     let control: ControlRoutes?
     let cors: Bool
 
-    public init(configuration: SwellConfiguration, root: RootDirectory, control: ControlRoutes?, cache: FileCache? = nil) {
+    init(configuration: SwellConfiguration, root: RootDirectory, control: ControlRoutes?, cache: FileCache? = nil) {
         files = StaticFileResponder(
             root: root,
             options: .init(spa: configuration.spa, cors: configuration.cors, injection: InjectionPolicy(enabled: control != nil), cache: cache)
@@ -27,9 +45,10 @@ public struct SwellResponder: HTTPResponder {
         cors = configuration.cors
     }
 
-    public func respond(to request: Request, context: Context) async throws -> Response {
+    func respond(to request: Request, context: Context) async throws -> Response {
         var response: Response
         if let hostCheck {
+            // 1.
             response = try await hostCheck.handle(request, context: context) { request, context in route(request, context: context) }
         } else {
             response = route(request, context: context)
@@ -41,10 +60,14 @@ public struct SwellResponder: HTTPResponder {
     }
 
     private func route(_ request: Request, context: Context) -> Response {
-        guard let path = try? RequestPath.parse(request.head.path ?? "/") else {
-            return files.respond(to: request)
+        // 2.
+        let path: RequestPath
+        do {
+            path = try RequestPath.parse(request.head.path ?? "/")
+        } catch {
+            return files.response(for: error, request: request)
         }
-        // `/__swell/*` belongs to Swell (with --no-reload, to nobody): never a file.
+        // 3.
         if path.segments.first == "__swell" {
             if CrossSitePolicy.refuses(request) { return CrossSitePolicy.forbidden() }
             if path.segments.count == 2, let control,
@@ -54,14 +77,16 @@ public struct SwellResponder: HTTPResponder {
             }
             return files.notFound(request, urlPath: path.urlPath)
         }
-        // `/stream` is the demo counter, unless ROOT has a file of that name.
+        // 4.
         if let counter, path.segments == ["stream"], !path.hasTrailingSlash,
             request.method == .get || request.method == .head, !hasRegularFile(path)
         {
             return counter.response(to: request)
         }
+        // 5.
         if !cors && CrossSitePolicy.refuses(request) { return CrossSitePolicy.forbidden() }
-        return files.respond(to: request, path: path, checkedMethod: false)
+        // 6–11.
+        return files.respond(to: request, path: path)
     }
 
     private func hasRegularFile(_ path: RequestPath) -> Bool {

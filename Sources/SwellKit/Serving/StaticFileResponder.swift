@@ -6,70 +6,47 @@ import NIOCore
     import Glibc
 #endif
 
-/// Answers GET and HEAD for files under ROOT.
-///
-/// The pipeline, in this order:
-/// 1. Method: anything but GET and HEAD is `405` with `Allow`.
-/// 2. Target (`RequestPath`): decoded once; NUL, a raw `#` or bad encoding → `400`;
-///    climbing out → `400`; dotfiles and dot-folders (but `/.well-known/`) → `404`.
-/// 3. Exact path, opened beneath ROOT's descriptor (`RootDirectory`): a symlink that
-///    leaves ROOT → `403`. A folder without a trailing slash → `302` to the slash form,
-///    keeping the query; with one → its `index.html`, else an HTML listing.
-/// 4. Clean URL: `PATH.html`.
-/// 5. `--spa`: an extension-less GET that accepts HTML → `/index.html`.
-/// 6. `404` with `ROOT/404.html` when present, else a plain page.
-/// Every file response then gets validators (`ETag` from inode, size and nanosecond
-/// mtime), a `304` when they match, and for non-HTML files a single byte range.
-public struct StaticFileResponder: Sendable {
-    public struct Options: Sendable {
-        public var spa = false
-        public var cors = false
+/// Answers GET and HEAD for files under ROOT: steps 6 to 11 of `SwellResponder`'s list, for
+/// a target already parsed once (`RequestPath`) and already past the Host and cross-site
+/// checks. The lookup order is exact file → folder → `PATH.html` → `--spa` → 404; each
+/// file's answer is a `FileResponsePlan`, then written from the descriptor it was opened by
+/// or from the cache.
+struct StaticFileResponder: Sendable {
+    struct Options: Sendable {
+        var spa = false
+        var cors = false
         /// Inject the live-reload client into HTML navigations.
-        public var injection = InjectionPolicy(enabled: false)
+        var injection = InjectionPolicy(enabled: false)
         /// Small files' bytes kept between requests; nil reads every file each time.
-        public var cache: FileCache?
-        public init(spa: Bool = false, cors: Bool = false, injection: InjectionPolicy = InjectionPolicy(enabled: false), cache: FileCache? = nil) {
-            self.spa = spa
-            self.cors = cors
-            self.injection = injection
-            self.cache = cache
-        }
+        var cache: FileCache?
     }
 
-    public let root: RootDirectory
-    public let options: Options
+    let root: RootDirectory
+    let options: Options
 
-    public init(root: RootDirectory, options: Options) {
+    init(root: RootDirectory, options: Options) {
         self.root = root
         self.options = options
     }
 
-    public func respond(to request: Request) -> Response {
+    /// Steps 6–11 for an already parsed path.
+    func respond(to request: Request, path: RequestPath) -> Response {
+        // 6. Method.
         guard request.method == .get || request.method == .head else { return methodNotAllowed() }
-        let path: RequestPath
-        do {
-            path = try RequestPath.parse(request.head.path ?? "/")
-        } catch {
-            return response(for: error, request: request)
-        }
-        return respond(to: request, path: path, checkedMethod: true)
-    }
-
-    /// Steps 3–6 for an already parsed path.
-    public func respond(to request: Request, path: RequestPath, checkedMethod: Bool) -> Response {
-        if !checkedMethod && request.method != .get && request.method != .head { return methodNotAllowed() }
-        // The common case first: a file, or a folder's index, served recently and unchanged since.
+        // 7. The cache: a file, or a folder's index, served recently and unchanged since (its
+        //    stamp is read beneath ROOT's descriptor, so containment holds here too).
         if path.hasTrailingSlash {
-            let index = path.appending("index.html")
-            if let hit = cached(index.relativePath) { return serve(hit, named: "index.html", request: request) }
+            if let hit = cached(path.appending("index.html").relativePath) { return serve(hit, named: "index.html", request: request) }
         } else if let hit = cached(path.relativePath) {
             return serve(hit, named: path.segments.last ?? "", request: request)
         }
+        // 8. The exact path, opened beneath ROOT: a symlink that leaves it → 403.
         switch root.open(path.relativePath) {
         case .success(let file) where file.kind == .regular:
             if path.hasTrailingSlash && !path.segments.isEmpty { return notFound(request, urlPath: path.urlPath) }
             return serve(.opened(file, path: path.relativePath), named: path.segments.last ?? "", request: request)
         case .success(let folder) where folder.kind == .directory:
+            // 9. A folder: the slash form (302, query kept), then its index, else a listing.
             guard path.hasTrailingSlash else {
                 var location = path.urlPath + "/"
                 if let query = path.query { location += "?" + query }
@@ -81,7 +58,7 @@ public struct StaticFileResponder: Sendable {
         case .failure(let failure):
             if let refusal = refusal(failure, request: request) { return refusal }
         }
-
+        // 10. Clean URLs: `PATH.html`.
         if !path.hasTrailingSlash, path.fileExtension != "html", let clean = path.appendingToLastSegment(".html") {
             if let hit = cached(clean.relativePath) { return serve(hit, named: clean.segments.last ?? "", request: request) }
             switch root.open(clean.relativePath) {
@@ -93,7 +70,7 @@ public struct StaticFileResponder: Sendable {
                 break
             }
         }
-
+        // 11. `--spa`, then 404.
         if options.spa, path.fileExtension.isEmpty, acceptsHTML(request), case .success(let index) = root.open("index.html"),
             index.kind == .regular
         {
@@ -128,7 +105,7 @@ public struct StaticFileResponder: Sendable {
         }
     }
 
-    // MARK: Responses
+    // MARK: Files
 
     /// Where a response's bytes come from.
     enum FileSource {
@@ -151,92 +128,64 @@ public struct StaticFileResponder: Sendable {
         return .cached(entry)
     }
 
-    /// A file with validators, conditional and range handling.
+    /// A file: plan the answer, then write it.
     func serve(_ source: FileSource, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         let contentType = ContentTypes.forExtension(FileExtension.of(name))
-        let isHTML = ContentTypes.isHTML(contentType)
-        let stamp = source.stamp
-        // The injected variant gets its own ETag, decided by the policy alone, so a revalidation
-        // is answered with 304 before the file is read at all.
-        let injects = isHTML && options.injection.shouldInject(request)
-        let etag = EntityTag(stamp: stamp, variant: injects ? "swell" : nil)
-        var headers = baseHeaders(contentType: contentType)
-        headers[.eTag] = etag.description
-        headers[.lastModified] = HTTPDate.format(secondsSinceEpoch: stamp.modifiedSeconds)
-        if !isHTML { headers[.acceptRanges] = "bytes" }
-
-        if status == .ok && ConditionalRequest.isNotModified(request.headers, etag: etag, modifiedSeconds: stamp.modifiedSeconds) {
-            headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
-        }
-
-        // Plan the injection before any header is written: Content-Length describes the injected bytes.
-        var injectionOffset: Int?
-        if injects {
-            switch source {
-            case .cached(let entry):
-                injectionOffset = entry.injectionOffset
-            case .opened(let file, _):
-                do {
-                    injectionOffset = try FileBody.injectionOffset(in: file)
-                } catch {
-                    return plain(.internalServerError, "500 Internal Server Error: \(error).")
+        let plan: FileResponsePlan
+        do {
+            plan = try FileResponsePlan.make(
+                stamp: source.stamp,
+                contentType: contentType,
+                status: status,
+                request: .init(headers: request.headers, injects: options.injection.shouldInject(request)),
+                baseHeaders: baseHeaders(contentType: contentType),
+                tag: InjectionPlan.standard.tag
+            ) {
+                switch source {
+                case .cached(let entry): entry.injectionOffset
+                case .opened(let file, _): try InjectionPlan.sizedOffset(in: file)
                 }
             }
+        } catch {
+            return plain(.internalServerError, "500 Internal Server Error: \(error).")
         }
-
-        var range = stamp.size > 0 ? 0...(stamp.size - 1) : nil as ClosedRange<Int>?
-        var responseStatus = status
-        if status == .ok && !isHTML && ifRangeAllows(request.headers, etag: etag, modifiedSeconds: stamp.modifiedSeconds) {
-            switch ByteRange.decide(request.headers[.range], size: stamp.size) {
-            case .partial(let bytes):
-                range = bytes
-                responseStatus = .partialContent
-                headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(stamp.size)"
-            case .unsatisfiable:
-                headers[.contentRange] = "bytes */\(stamp.size)"
-                headers[.contentType] = nil
-                headers[.contentLength] = "0"
-                return Response(status: .rangeNotSatisfiable, headers: headers)
-            case .whole:
-                break
-            }
-        }
-        headers[.contentLength] = String(injectionOffset != nil ? stamp.size + ScriptInjector.tag.count : range?.count ?? 0)
-        guard request.method != .head, injectionOffset != nil || range != nil else {
-            // An empty file is kept too: its next request then needs no open either.
-            if case .opened(let file, let path) = source, request.method == .get, file.size == 0 {
-                filler(path, file: file, isHTML: isHTML)?(ByteBuffer())
-            }
-            return Response(status: responseStatus, headers: headers, body: ResponseBody())
-        }
-        let body: ResponseBody
-        switch source {
-        case .cached(let entry):
-            if let injectionOffset {
-                body = FileBody.body(entry.bytes, inserting: Self.scriptTag, at: injectionOffset)
-            } else {
-                body = FileBody.body(entry.bytes, range: range!)
-            }
-        case .opened(let file, let path):
-            let fill = filler(path, file: file, isHTML: isHTML)
-            if let injectionOffset {
-                body = FileBody.body(file, inserting: ScriptInjector.tag, at: injectionOffset, fill: fill)
-            } else {
-                body = FileBody.body(file, range: range!, fill: fill)
-            }
-        }
-        return Response(status: responseStatus, headers: headers, body: body)
+        return write(plan, from: source, request: request)
     }
 
-    private static let scriptTag = ByteBuffer(bytes: ScriptInjector.tag)
+    /// The thin writer: a plan's status and headers, and its segments from the source.
+    private func write(_ plan: FileResponsePlan, from source: FileSource, request: Request) -> Response {
+        switch plan {
+        case .notModified(let headers):
+            return Response(status: .notModified, headers: headers)
+        case .unsatisfiable(let headers):
+            return Response(status: .rangeNotSatisfiable, headers: headers)
+        case .body(let status, let headers, let segments):
+            guard request.method != .head, !segments.isEmpty else {
+                // An empty file is kept too: its next request then needs no open either.
+                if case .opened(let file, let path) = source, request.method == .get, file.size == 0 {
+                    filler(path, file: file)?(ByteBuffer())
+                }
+                return Response(status: status, headers: headers, body: ResponseBody())
+            }
+            switch source {
+            case .cached(let entry):
+                return Response(status: status, headers: headers, body: FileBody.body(entry.bytes, segments: segments))
+            case .opened(let file, let path):
+                let coversFile = segments.reduce(0) { $0 + (FileBody.Segment.isFile($1) ? $1.count : 0) } == file.size
+                let body = FileBody.body(file, segments: segments, fill: coversFile ? filler(path, file: file) : nil)
+                return Response(status: status, headers: headers, body: body)
+            }
+        }
+    }
 
     /// What keeps a file's bytes once a response has read them all, when the cache takes files of its size.
-    private func filler(_ path: String, file: OpenFile, isHTML: Bool) -> (@Sendable (ByteBuffer) -> Void)? {
+    private func filler(_ path: String, file: OpenFile) -> (@Sendable (ByteBuffer) -> Void)? {
         guard let cache = options.cache, cache.accepts(size: file.size) else { return nil }
         let generation = cache.generation
-        return { bytes in cache.store(path, file: file, bytes: bytes, isHTML: isHTML, generation: generation) }
+        return { bytes in cache.store(path, file: file, bytes: bytes, generation: generation) }
     }
+
+    // MARK: Pages and refusals
 
     func notFound(_ request: Request, urlPath: String) -> Response {
         if case .success(let page) = root.open("404.html"), page.kind == .regular {
@@ -249,15 +198,15 @@ public struct StaticFileResponder: Sendable {
     func response(for rejection: RequestPath.Rejection, request: Request) -> Response {
         switch rejection {
         case .badRequest(let reason):
-            return plain(.badRequest, "400 Bad Request: \(reason).")
+            plain(.badRequest, "400 Bad Request: \(reason).")
         case .climbsOutOfRoot:
-            return plain(.badRequest, "400 Bad Request: the path climbs out of the served folder.")
+            plain(.badRequest, "400 Bad Request: the path climbs out of the served folder.")
         case .hidden:
-            return notFound(request, urlPath: request.head.path ?? "/")
+            notFound(request, urlPath: request.head.path ?? "/")
         }
     }
 
-    private func methodNotAllowed() -> Response {
+    func methodNotAllowed() -> Response {
         plain(.methodNotAllowed, "405 Method Not Allowed: use GET or HEAD.", extra: [.allow: "GET, HEAD"])
     }
 
@@ -278,45 +227,41 @@ public struct StaticFileResponder: Sendable {
         plain(.forbidden, "403 Forbidden: this path leads outside the served folder.")
     }
 
-    /// An HTML page generated in memory (listings, the plain 404 page).
+    /// A page generated in memory, with the serving policy's headers.
     func html(_ status: HTTPResponse.Status, _ page: String, request: Request) -> Response {
-        var headers = baseHeaders(contentType: "text/html; charset=utf-8")
-        var bytes = Array(page.utf8)
-        if options.injection.shouldInject(request) { bytes = ScriptInjector.inject(into: bytes) }
-        let buffer = ByteBuffer(bytes: bytes)
-        headers[.contentLength] = String(buffer.readableBytes)
-        let body = request.method == .head ? ResponseBody() : ResponseBody(byteBuffer: buffer)
-        return Response(status: status, headers: headers, body: body)
+        StatusResponse.html(
+            status,
+            page,
+            injection: options.injection.shouldInject(request) ? .standard : nil,
+            isHead: request.method == .head,
+            headers: policyHeaders(isHTML: true)
+        )
     }
 
-    /// A short plain-text answer for errors and redirects.
+    /// A short plain-text answer for errors and redirects, with the serving policy's headers.
     func plain(_ status: HTTPResponse.Status, _ message: String, extra: HTTPFields = [:]) -> Response {
-        var headers = baseHeaders(contentType: "text/plain; charset=utf-8")
+        var headers = policyHeaders(isHTML: false)
         headers.append(contentsOf: extra)
-        let buffer = ByteBuffer(string: message + "\n")
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+        return StatusResponse.plain(status, message, headers: headers)
     }
 
     private func baseHeaders(contentType: String) -> HTTPFields {
-        var headers: HTTPFields = [
-            .contentType: contentType,
-            .cacheControl: "no-cache",
-            .contentTypeOptions: "nosniff",
-        ]
-        // With live reload on, an HTML body depends on Sec-Fetch-Dest (navigations get the script).
-        if options.injection.enabled && ContentTypes.isHTML(contentType) { headers[.vary] = "Sec-Fetch-Dest" }
+        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-cache", .contentTypeOptions: "nosniff"]
+        headers.append(contentsOf: policyHeaders(isHTML: ContentTypes.isHTML(contentType)))
+        return headers
+    }
+
+    /// What every answer for ROOT carries on top of its type: `Vary` where the body depends on
+    /// `Sec-Fetch-Dest` (navigations get the script), and CORP, or ACAO with `--cors`.
+    private func policyHeaders(isHTML: Bool) -> HTTPFields {
+        var headers: HTTPFields = [:]
+        if options.injection.enabled && isHTML { headers[.vary] = "Sec-Fetch-Dest" }
         if options.cors {
             headers[.accessControlAllowOrigin] = "*"
         } else {
             headers[.crossOriginResourcePolicy] = "same-origin"
         }
         return headers
-    }
-
-    private func ifRangeAllows(_ headers: HTTPFields, etag: EntityTag, modifiedSeconds: Int64) -> Bool {
-        guard let ifRange = headers[.ifRange] else { return true }
-        if ifRange.hasPrefix("\"") { return ifRange == etag.description }
-        return HTTPDate.parse(ifRange) == modifiedSeconds
     }
 
     private func acceptsHTML(_ request: Request) -> Bool {

@@ -38,7 +38,7 @@ import Testing
                 head: HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1", path: path, headerFields: headers),
                 body: RequestBody(buffer: ByteBuffer())
             )
-            let response = responder.respond(to: request)
+            let response = responder.respond(to: request, path: try RequestPath.parse(path))
             let sink = BodySink()
             try await response.body.write(CollectingWriter(sink: sink))
             var fields = response.headers
@@ -170,9 +170,9 @@ import Testing
         let file = try root.open("a.txt").get()
         let generation = cache.generation
         cache.invalidateAll()  // a change arrived while the bytes were being read
-        cache.store("a.txt", file: file, bytes: ByteBuffer(string: "text"), isHTML: false, generation: generation)
+        cache.store("a.txt", file: file, bytes: ByteBuffer(string: "text"), generation: generation)
         #expect(cache.usage.files == 0)
-        cache.store("a.txt", file: file, bytes: ByteBuffer(string: "text"), isHTML: false, generation: cache.generation)
+        cache.store("a.txt", file: file, bytes: ByteBuffer(string: "text"), generation: cache.generation)
         #expect(cache.usage.files == 1)
     }
 
@@ -183,7 +183,7 @@ import Testing
         let file = try root.open("a.txt").get()
         let generation = cache.generation
         try site.write("a.txt", "longer text")
-        cache.store("a.txt", file: file, bytes: ByteBuffer(string: "text"), isHTML: false, generation: generation)
+        cache.store("a.txt", file: file, bytes: ByteBuffer(string: "text"), generation: generation)
         #expect(cache.usage.files == 0)
     }
 
