@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             ],
-            resources: [.embedInCode("Resources/client.js"), .embedInCode("Resources/worker.js")],
+            resources: [.embedInCode("Resources/client.js"), .embedInCode("Resources/worker.js"), .embedInCode("Resources/stream.js")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -36,7 +36,11 @@ public struct ChangeSet: Sendable, Equatable {
     /// Whether anything was deleted (or the kernel lost events).
     public var hasDeletions: Bool
 
-    static let swappableExtensions: Set<String> = ["css", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico"]
+    /// What the client swaps in place rather than reloading the page for: these lists are the
+    /// only ones, and `ClientScript` hands them to the browser.
+    static let stylesheetExtensions: Set<String> = ["css"]
+    static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico"]
+    static let swappableExtensions = stylesheetExtensions.union(imageExtensions)
 
     public init(paths: [String], files: [String] = [], hasDeletions: Bool = false) {
         self.paths = paths

@@ -13,11 +13,15 @@
   // holder: whether this tab holds the stream for the others (leader mode).
   var swell = (window.__swell = { mode: null, instance: null, lastId: null, holder: false, connections: 0 });
 
-  var IMAGE = /\.(png|jpe?g|gif|svg|webp|avif|ico)$/i;
-  var CSS = /\.css$/i;
+  // @swell-shared
+
+  // The server says which extensions make an `update` (SWELL_STYLESHEETS, SWELL_IMAGES).
+  function extensionPattern(extensions) {
+    return new RegExp("\\.(" + extensions.join("|") + ")$", "i");
+  }
+  var IMAGE = extensionPattern(SWELL_IMAGES);
+  var CSS = extensionPattern(SWELL_STYLESHEETS);
   var reloading = false;
-  var retryDelay = 1000;
-  var source = null;
 
   function log() {
     var parts = Array.prototype.slice.call(arguments);
@@ -179,60 +183,19 @@
     }
   }
 
-  // An EventSource on /__swell/events that reconnects by itself with backoff and jitter once
-  // the browser gives up, resuming after the newest event this page has seen.
-  function openStream(pages, deliver) {
-    var retryDelay = 1000;
-    var timer = null;
-    var source = null;
-    var stream = { client: null, hello: null, close: close };
-
-    function connect() {
-      var url = "/__swell/events?pages=" + pages();
-      if (swell.lastId) url += "&last=" + encodeURIComponent(swell.lastId);
-      source = new EventSource(url);
-      swell.connections += 1;
-      source.addEventListener("hello", function (event) {
-        retryDelay = 1000;
-        var info = {};
-        try { info = JSON.parse(event.data); } catch (error) { /* keep the defaults */ }
-        stream.hello = event.data;
-        stream.client = info.client === undefined ? null : info.client;
-        deliver({ type: "hello", data: event.data });
-        deliver({ type: "joined", lastId: swell.lastId || info.last || null });
-      });
-      ["reload", "update"].forEach(function (name) {
-        source.addEventListener(name, function (event) {
-          deliver({ type: name, data: event.data, id: event.lastEventId || null });
-        });
-      });
-      source.addEventListener("error", function () {
-        stream.hello = null;
-        stream.client = null;
-        // CONNECTING: the browser retries by itself. CLOSED: it gave up (a refused connection
-        // or a non-200 answer while the server restarts), so retry with backoff and jitter.
-        if (source.readyState !== EventSource.CLOSED) return;
-        source.close();
-        var delay = Math.round(retryDelay * (0.5 + Math.random()));
-        retryDelay = Math.min(retryDelay * 2, 15000);
-        deliver({ type: "log", text: "connection lost; retrying in " + delay + " ms" });
-        timer = setTimeout(connect, delay);
-      });
-    }
-
-    function close() {
-      clearTimeout(timer);
-      if (source) source.close();
-    }
-
-    connect();
-    return stream;
-  }
-
-  // Tells the server how many pages a shared stream serves (shown by /__swell/status).
-  function reportPages(client, count) {
-    if (client === null || client === undefined) return;
-    fetch("/__swell/pages?client=" + client + "&pages=" + count, { method: "POST" }).catch(function () {});
+  // This page's own stream (leader and per-page modes): a hello is followed by the newest
+  // event id this page knows, as the worker does for its pages.
+  function openPageStream(pages, deliver) {
+    return openStream({
+      pages: pages,
+      lastId: function () { return swell.lastId; },
+      onOpen: function () { swell.connections += 1; },
+      deliver: function (message) {
+        if (message.type !== "hello") return deliver(message);
+        deliver({ type: "hello", data: message.data });
+        deliver({ type: "joined", lastId: swell.lastId || message.info.last || null });
+      }
+    });
   }
 
   function startSharedWorker(fallback) {
@@ -293,7 +256,7 @@
         leading = { pages: new Set([self]), release: release, stream: null };
         swell.holder = true;
         send({ type: "roll-call" });
-        leading.stream = openStream(function () { return leading.pages.size; }, relay);
+        leading.stream = openPageStream(function () { return leading.pages.size; }, relay);
       });
     }
 
@@ -355,7 +318,7 @@
 
   function startPerPage() {
     swell.mode = "page";
-    openStream(function () { return 1; }, receive);
+    openPageStream(function () { return 1; }, receive);
   }
 
   function start() {

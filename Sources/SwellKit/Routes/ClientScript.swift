@@ -5,11 +5,25 @@ import NIOCore
 /// A script Swell serves to browsers from bytes compiled into the binary: the page client
 /// (`/__swell/client.js`) and the SharedWorker that holds one event stream for all of a
 /// browser's tabs (`/__swell/worker.js`).
-public struct ClientScript: Sendable {
-    public static let page = ClientScript(bytes: PackageResources.client_js, name: "client")
-    public static let worker = ClientScript(bytes: PackageResources.worker_js, name: "worker")
+struct ClientScript: Sendable {
+    static let page = ClientScript(bytes: assembled(PackageResources.client_js), name: "client")
+    static let worker = ClientScript(bytes: assembled(PackageResources.worker_js), name: "worker")
 
-    public let bytes: [UInt8]
+    /// Both scripts say `// @swell-shared` where the shared stream code goes (`stream.js`),
+    /// after the extensions that make an `update`, from the same list the server decides by.
+    static func assembled(_ script: [UInt8]) -> [UInt8] {
+        let marker = Array("// @swell-shared".utf8)
+        guard let start = script.indices.first(where: { script[$0...].starts(with: marker) }) else { return script }
+        let quoted = { (names: Set<String>) in "[" + names.sorted().map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        let lists = """
+            var SWELL_STYLESHEETS = \(quoted(ChangeSet.stylesheetExtensions));
+            var SWELL_IMAGES = \(quoted(ChangeSet.imageExtensions));
+
+            """
+        return Array(script[..<start]) + Array(lists.utf8) + PackageResources.stream_js + Array(script[(start + marker.count)...])
+    }
+
+    let bytes: [UInt8]
     let etag: String
 
     init(bytes: [UInt8], name: String) {
@@ -20,7 +34,7 @@ public struct ClientScript: Sendable {
         etag = "\"" + name + "-" + String(hash, radix: 16) + "\""
     }
 
-    public func response(to request: Request) -> Response {
+    func response(to request: Request) -> Response {
         var headers: HTTPFields = [
             .contentType: "text/javascript; charset=utf-8",
             .cacheControl: "no-cache",

@@ -84,6 +84,22 @@ import Testing
         }
     }
 
+    /// The page and the worker carry one copy of the stream code each, and the extensions that
+    /// make an `update` as the server decides them.
+    @Test(arguments: ["/__swell/client.js", "/__swell/worker.js"])
+    func bothScriptsShareTheStreamCodeAndTheServersUpdateExtensions(path: String) async throws {
+        let site = try TemporarySite(["index.html": "x"])
+        try await withRunningServer(site) { client in
+            let text = try await client.get(path).text
+            #expect(text.components(separatedBy: "function openStream(").count == 2)
+            #expect(!text.contains("@swell-shared"))
+            #expect(text.contains(#"var SWELL_STYLESHEETS = ["css"];"#))
+            let images = ChangeSet.imageExtensions.sorted().map { "\"\($0)\"" }.joined(separator: ", ")
+            #expect(text.contains("var SWELL_IMAGES = [\(images)];"))
+            #expect(images.contains("\"webp\""))
+        }
+    }
+
     @Test func aSharedStreamReportsThePagesItServes() async throws {
         let site = try TemporarySite(["index.html": "x"])
         try await withRunningServer(site) { client in
