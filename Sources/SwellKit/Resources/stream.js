@@ -1,5 +1,5 @@
 // The event-stream connection, written once: Swell splices this file into client.js and
-// worker.js where each says "@swell-shared", with the extensions that make an `update`
+// worker.js at their shared-code marker, with the extensions that make an `update`
 // (SWELL_STYLESHEETS, SWELL_IMAGES) taken from the server's own list.
 //
 // openStream(options) opens an EventSource on /__swell/events that resumes after the newest
