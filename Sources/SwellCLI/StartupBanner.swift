@@ -16,7 +16,7 @@ struct StartupBanner: Sendable {
         }
         Console.out("  Local:   \(listening.baseURL)")
         guard !quiet else { return }
-        if HostAddress.isWildcard(listening.host) {
+        if listening.isWildcard {
             for address in Self.networkAddresses(includeIPv6: listening.host.contains(":")) {
                 Console.out("  Network: \(SwellServer.Listening.url(host: address, port: listening.port))")
             }

@@ -102,7 +102,7 @@ struct SwellCommand: AsyncParsableCommand {
         let configuration = makeConfiguration()
         let server: SwellServer
         do {
-            server = try SwellServer(configuration: configuration)
+            server = try SwellServer(configuration: configuration, logger: logger)
         } catch {
             Console.error("swell: error: \(error)")
             throw ExitCode(1)
@@ -110,7 +110,7 @@ struct SwellCommand: AsyncParsableCommand {
         let banner = StartupBanner(root: configuration.root, quiet: quiet)
         let openBrowser = open
         do {
-            try await server.run(logger: Logger(label: "swell.http"), eventLogger: logger) { listening in
+            try await server.run(logger: Logger(label: "swell.http")) { listening in
                 banner.print(listening)
                 if openBrowser { BrowserLauncher.open(listening.baseURL, logger: logger) }
             }

@@ -1,13 +1,13 @@
 /// What happened to one path during a batch.
-public struct PathHistory: Sendable, Equatable {
+struct PathHistory: Sendable, Equatable {
     /// The first event was a create or move-in: if it is gone at flush, it was a temp file.
-    public var appearedDuringBatch: Bool
-    public var isDirectory: Bool
+    var appearedDuringBatch: Bool
+    var isDirectory: Bool
     /// The latest event deleted it or moved it away (a temp file after its rename, a file
     /// renamed to a backup): it does not count as a change still being written.
-    public var isGone: Bool
+    var isGone: Bool
 
-    public init(appearedDuringBatch: Bool, isDirectory: Bool = false, isGone: Bool = false) {
+    init(appearedDuringBatch: Bool, isDirectory: Bool = false, isGone: Bool = false) {
         self.appearedDuringBatch = appearedDuringBatch
         self.isDirectory = isDirectory
         self.isGone = isGone
@@ -15,11 +15,11 @@ public struct PathHistory: Sendable, Equatable {
 }
 
 /// A closed batch: each path's history, and whether the kernel lost events meanwhile.
-public struct RawBatch: Sendable, Equatable {
-    public var paths: [String: PathHistory]
-    public var overflowed: Bool
+struct RawBatch: Sendable, Equatable {
+    var paths: [String: PathHistory]
+    var overflowed: Bool
 
-    public init(paths: [String: PathHistory], overflowed: Bool = false) {
+    init(paths: [String: PathHistory], overflowed: Bool = false) {
         self.paths = paths
         self.overflowed = overflowed
     }
@@ -39,29 +39,29 @@ public struct RawBatch: Sendable, Equatable {
 /// The ceiling is fixed when the batch opens, not re-armed per event, or a steady trickle
 /// of changes would hold the reload back forever. Pure state: the caller supplies `now`
 /// and sleeps until `deadline`, so tests drive it with a manual clock.
-public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
-    public let quiet: Duration
-    public let settleQuiet: Duration
-    public let ceiling: Duration
-    public private(set) var paths: [String: PathHistory] = [:]
-    public private(set) var overflowed = false
+struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
+    let quiet: Duration
+    let settleQuiet: Duration
+    let ceiling: Duration
+    private(set) var paths: [String: PathHistory] = [:]
+    private(set) var overflowed = false
     private var openedAt: C.Instant?
     private var lastEventAt: C.Instant?
     /// The quiet period the latest event asks for.
     private var currentQuiet: Duration
 
     /// `settleQuiet` defaults to 5 ms, or `quiet` if that is shorter.
-    public init(quiet: Duration, ceiling: Duration = .seconds(1), settleQuiet: Duration? = nil) {
+    init(quiet: Duration, ceiling: Duration = .seconds(1), settleQuiet: Duration? = nil) {
         self.quiet = quiet
         self.ceiling = ceiling
         self.settleQuiet = min(settleQuiet ?? .milliseconds(5), quiet)
         currentQuiet = quiet
     }
 
-    public var isOpen: Bool { openedAt != nil }
+    var isOpen: Bool { openedAt != nil }
 
     /// When the open batch should be flushed, or nil when none is open.
-    public var deadline: C.Instant? {
+    var deadline: C.Instant? {
         guard let openedAt, let lastEventAt else { return nil }
         let quietEnd = lastEventAt.advanced(by: currentQuiet)
         let ceilingEnd = openedAt.advanced(by: ceiling)
@@ -69,7 +69,7 @@ public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.
     }
 
     /// Adds one change; opens a batch if none is open.
-    public mutating func record(_ event: WatchEvent, now: C.Instant) {
+    mutating func record(_ event: WatchEvent, now: C.Instant) {
         open(at: now)
         var history =
             paths[event.path] ?? PathHistory(appearedDuringBatch: event.kind == .created || event.kind == .movedTo, isDirectory: event.isDirectory)
@@ -79,7 +79,7 @@ public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.
     }
 
     /// The kernel lost events: the batch becomes a full reload whatever else it holds.
-    public mutating func recordOverflow(now: C.Instant) {
+    mutating func recordOverflow(now: C.Instant) {
         open(at: now)
         overflowed = true
         currentQuiet = quiet
@@ -101,13 +101,13 @@ public struct ChangeBatcher<C: Clock>: Sendable where C.Duration == Duration, C.
     }
 
     /// Whether the open batch is due at `now`.
-    public func isDue(now: C.Instant) -> Bool {
+    func isDue(now: C.Instant) -> Bool {
         guard let deadline else { return false }
         return now >= deadline
     }
 
     /// Closes the batch and returns what it collected.
-    public mutating func take() -> RawBatch {
+    mutating func take() -> RawBatch {
         defer {
             paths = [:]
             overflowed = false

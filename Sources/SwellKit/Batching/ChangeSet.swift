@@ -8,14 +8,14 @@
 #endif
 
 /// Tells whether a path exists now; the batcher's one question to the file system.
-public protocol ExistenceProbe: Sendable {
+protocol ExistenceProbe: Sendable {
     func exists(_ path: String) -> Bool
 }
 
 /// The real probe: `lstat`, so a dangling symlink still counts as present.
-public struct FileSystemProbe: ExistenceProbe {
-    public init() {}
-    public func exists(_ path: String) -> Bool {
+struct FileSystemProbe: ExistenceProbe {
+    init() {}
+    func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
@@ -42,6 +42,8 @@ public struct ChangeSet: Sendable, Equatable {
     static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico"]
     static let swappableExtensions = stylesheetExtensions.union(imageExtensions)
 
+    /// A change of `paths` (URL paths under ROOT), of `files` (absolute paths in `--watch`
+    /// folders), and whether anything was deleted (which always makes it a `reload`).
     public init(paths: [String], files: [String] = [], hasDeletions: Bool = false) {
         self.paths = paths
         self.files = files
@@ -55,7 +57,7 @@ public struct ChangeSet: Sendable, Equatable {
     }
 
     /// Builds the set from a closed batch; nil when nothing a browser could see changed.
-    public static func reconcile(
+    static func reconcile(
         _ batch: RawBatch,
         root: String,
         probe: some ExistenceProbe

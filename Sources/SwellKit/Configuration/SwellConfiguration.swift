@@ -41,6 +41,7 @@ public struct SwellConfiguration: Sendable {
     /// How long a connection may sit with no traffic at all, a response in progress included.
     public var idleTimeout: Duration = .seconds(75)
 
+    /// The defaults of the command line, serving `root` (an absolute path).
     public init(root: String) {
         self.root = root
     }

@@ -8,6 +8,7 @@ public enum SwellError: Error, Equatable, CustomStringConvertible {
     case cannotBind(host: String, port: Int, reason: String)
     case watchFolderMissing(String)
 
+    /// One line that says what went wrong and what to do about it.
     public var description: String {
         switch self {
         case .rootMissing(let path):

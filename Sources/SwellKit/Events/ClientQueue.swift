@@ -6,14 +6,14 @@ import Synchronization
 /// anyone else. When the queue is full, everything in it collapses into one `reload`
 /// (carrying the newest id, so a later resume still lines up): the page will reload and
 /// show the latest state anyway.
-public final class ClientQueue: Sendable {
-    public enum Item: Sendable, Equatable {
+final class ClientQueue: Sendable {
+    enum Item: Sendable, Equatable {
         case event(LiveEvent)
         case ping
     }
 
-    public let id: Int
-    public let capacity: Int
+    let id: Int
+    let capacity: Int
 
     private struct State {
         var items: [Item] = []
@@ -24,23 +24,23 @@ public final class ClientQueue: Sendable {
 
     private let state = Mutex(State())
 
-    public init(id: Int, capacity: Int = 64) {
+    init(id: Int, capacity: Int = 64) {
         self.id = id
         self.capacity = capacity
     }
 
     /// Adds an event; never blocks.
-    public func push(_ event: LiveEvent) {
+    func push(_ event: LiveEvent) {
         deliver(.event(event))
     }
 
     /// Adds a keep-alive comment unless one is already waiting.
-    public func ping() {
+    func ping() {
         deliver(.ping)
     }
 
     /// Ends the queue: `next()` returns nil once it is drained.
-    public func close() {
+    func close() {
         let waiter = state.withLock { state in
             state.closed = true
             defer { state.waiter = nil }
@@ -50,10 +50,10 @@ public final class ClientQueue: Sendable {
     }
 
     /// How many times the queue overflowed into a single reload.
-    public var collapseCount: Int { state.withLock { $0.collapses } }
+    var collapseCount: Int { state.withLock { $0.collapses } }
 
     /// The next item, waiting for one; nil when closed or when the waiting task is cancelled.
-    public func next() async -> Item? {
+    func next() async -> Item? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Item?, Never>) in
                 let ready: Item?? = state.withLock { state in

@@ -6,10 +6,10 @@ import Synchronization
 
 /// Publishes live-reload events to every connected client and remembers the last ones
 /// for clients that reconnect.
-public final class EventHub: Sendable {
+final class EventHub: Sendable {
     /// Random per process start: a client that sees another one knows the server restarted.
-    public let instanceID: String
-    public let version: String
+    let instanceID: String
+    let version: String
 
     private struct State {
         var sequence = 0
@@ -23,12 +23,12 @@ public final class EventHub: Sendable {
 
     /// Above this, a client's page count is not believed (it is only ever reported by
     /// same-origin script, but a number from the wire is still bounded).
-    public static let maximumPagesPerClient = 10_000
+    static let maximumPagesPerClient = 10_000
 
     private let state: Mutex<State>
     private let queueCapacity: Int
 
-    public init(version: String = SwellVersion.current, replayCapacity: Int = 256, queueCapacity: Int = 64, instanceID: String? = nil) {
+    init(version: String = SwellVersion.current, replayCapacity: Int = 256, queueCapacity: Int = 64, instanceID: String? = nil) {
         self.instanceID = instanceID ?? Self.randomInstanceID()
         self.version = version
         self.queueCapacity = queueCapacity
@@ -39,7 +39,7 @@ public final class EventHub: Sendable {
     /// `client` names the stream, so that a shared client can report how many pages it serves;
     /// `last` is the newest event id, so that a page shown from the browser's cache can tell
     /// whether it is stale.
-    public func hello(for client: ClientQueue) -> LiveEvent {
+    func hello(for client: ClientQueue) -> LiveEvent {
         let last = lastEventID.map { JSONText.string($0.description) } ?? "null"
         return LiveEvent(
             id: nil,
@@ -51,7 +51,7 @@ public final class EventHub: Sendable {
 
     /// Publishes a batch; returns the event that was sent.
     @discardableResult
-    public func publish(_ change: ChangeSet) -> LiveEvent {
+    func publish(_ change: ChangeSet) -> LiveEvent {
         let (event, clients) = state.withLock { state in
             state.sequence += 1
             let event = LiveEvent.change(change, id: EventID(instance: instanceID, sequence: state.sequence))
@@ -66,7 +66,7 @@ public final class EventHub: Sendable {
     /// Registers a client. Its queue starts with what it missed since `lastEventID`: the
     /// events themselves when they are still buffered, else one `reload`.
     /// `pages` is how many pages the stream serves (see `setPages`).
-    public func subscribe(lastEventID: String?, pages: Int = 1) -> ClientQueue {
+    func subscribe(lastEventID: String?, pages: Int = 1) -> ClientQueue {
         state.withLock { state in
             let queue = ClientQueue(id: state.nextClient, capacity: queueCapacity)
             state.nextClient += 1
@@ -86,7 +86,7 @@ public final class EventHub: Sendable {
         }
     }
 
-    public func unsubscribe(_ queue: ClientQueue) {
+    func unsubscribe(_ queue: ClientQueue) {
         state.withLock { state in
             state.clients[queue.id] = nil
             state.pages[queue.id] = nil
@@ -96,7 +96,7 @@ public final class EventHub: Sendable {
 
     /// Records how many pages a connected stream now serves; false when no such stream is connected.
     @discardableResult
-    public func setPages(_ pages: Int, forClient id: Int) -> Bool {
+    func setPages(_ pages: Int, forClient id: Int) -> Bool {
         state.withLock { state in
             guard state.clients[id] != nil else { return false }
             state.pages[id] = Self.clamp(pages)
@@ -105,20 +105,20 @@ public final class EventHub: Sendable {
     }
 
     /// Connected streams (one per browser when its pages share one) and the pages they serve.
-    public var presence: Presence {
+    var presence: Presence {
         state.withLock { state in
             Presence(streams: state.clients.count, pages: state.pages.values.reduce(0, +), streamsOpened: state.nextClient - 1)
         }
     }
 
     /// Who is listening, for `/__swell/status`.
-    public struct Presence: Sendable, Equatable {
+    struct Presence: Sendable, Equatable {
         /// Open `/__swell/events` connections.
-        public var streams: Int
+        var streams: Int
         /// Pages those connections serve.
-        public var pages: Int
+        var pages: Int
         /// Every `/__swell/events` connection since start, closed ones included.
-        public var streamsOpened: Int
+        var streamsOpened: Int
     }
 
     private static func clamp(_ pages: Int) -> Int {
@@ -126,14 +126,14 @@ public final class EventHub: Sendable {
     }
 
     /// Queues a `: ping` comment on every stream.
-    public func ping() {
+    func ping() {
         for client in state.withLock({ Array($0.clients.values) }) { client.ping() }
     }
 
-    public var clientCount: Int { state.withLock { $0.clients.count } }
+    var clientCount: Int { state.withLock { $0.clients.count } }
 
     /// The id of the newest event, nil before the first.
-    public var lastEventID: EventID? {
+    var lastEventID: EventID? {
         state.withLock { $0.sequence == 0 ? nil : EventID(instance: instanceID, sequence: $0.sequence) }
     }
 

@@ -1,22 +1,22 @@
 import NIOCore
 
 /// One message on the live-reload channel.
-public struct LiveEvent: Sendable, Equatable {
-    public enum Name: String, Sendable {
+struct LiveEvent: Sendable, Equatable {
+    enum Name: String, Sendable {
         case hello, reload, update
     }
 
     /// nil for `hello`, which must not move the browser's last event id.
-    public let id: EventID?
-    public let name: Name
+    let id: EventID?
+    let name: Name
     /// The JSON payload, on one line.
-    public let data: String
+    let data: String
 
     /// The event as `text/event-stream` bytes: encoded once, and the same storage is written
     /// to every client (10,000 streams share one buffer instead of encoding 10,000 times).
-    public let wire: ByteBuffer
+    let wire: ByteBuffer
 
-    public init(id: EventID?, name: Name, data: String) {
+    init(id: EventID?, name: Name, data: String) {
         self.id = id
         self.name = name
         self.data = data
@@ -24,7 +24,7 @@ public struct LiveEvent: Sendable, Equatable {
     }
 
     /// The event for a reconciled batch: `{"paths":[…]}` and, for `--watch` folders, `"files"`.
-    public static func change(_ change: ChangeSet, id: EventID) -> LiveEvent {
+    static func change(_ change: ChangeSet, id: EventID) -> LiveEvent {
         var json = "{\"paths\":" + JSONText.array(change.paths)
         if !change.files.isEmpty { json += ",\"files\":" + JSONText.array(change.files) }
         json += "}"
@@ -32,7 +32,7 @@ public struct LiveEvent: Sendable, Equatable {
     }
 
     /// A reload that stands for events a client missed.
-    public static func catchUp(id: EventID) -> LiveEvent {
+    static func catchUp(id: EventID) -> LiveEvent {
         LiveEvent(id: id, name: .reload, data: "{\"paths\":[]}")
     }
 }

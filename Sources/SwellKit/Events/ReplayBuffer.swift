@@ -1,14 +1,14 @@
 /// The last `capacity` events, for clients that reconnect with `Last-Event-ID`.
-public struct ReplayBuffer: Sendable {
-    public let capacity: Int
+struct ReplayBuffer: Sendable {
+    let capacity: Int
     private var ring: [LiveEvent] = []
     private var start = 0
 
-    public init(capacity: Int = 256) {
+    init(capacity: Int = 256) {
         self.capacity = capacity
     }
 
-    public mutating func append(_ event: LiveEvent) {
+    mutating func append(_ event: LiveEvent) {
         if ring.count < capacity {
             ring.append(event)
         } else {
@@ -18,12 +18,12 @@ public struct ReplayBuffer: Sendable {
     }
 
     /// Events in order, oldest first.
-    public var events: [LiveEvent] {
+    var events: [LiveEvent] {
         Array(ring[start...] + ring[..<start])
     }
 
     /// The events after sequence `n`, or nil when some of them already fell out of the buffer.
-    public func events(after sequence: Int, latest: Int) -> [LiveEvent]? {
+    func events(after sequence: Int, latest: Int) -> [LiveEvent]? {
         if sequence >= latest { return [] }
         let kept = events
         guard let oldest = kept.first?.id?.sequence, sequence >= oldest - 1 else { return nil }

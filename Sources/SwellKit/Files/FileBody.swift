@@ -11,12 +11,12 @@ import NIOPosix
 /// If the file shrinks while it is served, the bytes announced in `Content-Length` no
 /// longer exist: the body throws, and Hummingbird closes the connection instead of
 /// sending a body that disagrees with its headers.
-public enum FileBody {
+enum FileBody {
     static let chunkSize = 128 * 1024
     static let inlineReadLimit = 256 * 1024
 
     /// A piece of a response body: bytes of the file, or bytes inserted between them.
-    public enum Segment: Sendable, Equatable {
+    enum Segment: Sendable, Equatable {
         case file(ClosedRange<Int>)
         case bytes([UInt8])
 
@@ -93,6 +93,6 @@ public enum FileBody {
 }
 
 /// The file became shorter than the `Content-Length` already sent.
-public struct FileTruncatedError: Error, CustomStringConvertible {
-    public var description: String { "the file was truncated while it was being served; the connection is closed" }
+struct FileTruncatedError: Error, CustomStringConvertible {
+    var description: String { "the file was truncated while it was being served; the connection is closed" }
 }

@@ -11,17 +11,17 @@ import Synchronization
 /// back, empties the cache (`invalidateAll`): a rewrite of the same size within one tick of a
 /// coarse file-system clock is not served from here once its event has arrived, and the
 /// reload that event triggers always sees the new bytes.
-public final class FileCache: Sendable {
+final class FileCache: Sendable {
     /// Files above this size are streamed from disk each time.
-    public let maxFileSize: Int
+    let maxFileSize: Int
     /// The most bytes held at once; the least recently used files go first.
-    public let capacity: Int
+    let capacity: Int
 
     /// A cached file: its bytes and where the live-reload script goes in them (HTML only).
-    public struct Entry: Sendable {
-        public let stamp: FileStamp
-        public let bytes: ByteBuffer
-        public let injectionOffset: Int?
+    struct Entry: Sendable {
+        let stamp: FileStamp
+        let bytes: ByteBuffer
+        let injectionOffset: Int?
         fileprivate var lastUse: UInt64
     }
 
@@ -35,13 +35,13 @@ public final class FileCache: Sendable {
 
     private let state = Mutex(State())
 
-    public init(maxFileSize: Int = 4 << 20, capacity: Int = 64 << 20) {
+    init(maxFileSize: Int = 4 << 20, capacity: Int = 64 << 20) {
         self.maxFileSize = maxFileSize
         self.capacity = capacity
     }
 
     /// The entry for `path` if `currentStamp()` (called only when there is one) still matches it.
-    public func lookup(_ path: String, currentStamp: () -> FileStamp?) -> Entry? {
+    func lookup(_ path: String, currentStamp: () -> FileStamp?) -> Entry? {
         guard let stamp = state.withLock({ $0.entries[path]?.stamp }) else { return nil }
         let now = currentStamp()
         return state.withLock { state in
@@ -59,17 +59,17 @@ public final class FileCache: Sendable {
     }
 
     /// Taken before reading a file to store it; `store` refuses the bytes if the cache was emptied since.
-    public var generation: UInt64 {
+    var generation: UInt64 {
         state.withLock { $0.generation }
     }
 
     /// Whether a file of `size` bytes would be kept.
-    public func accepts(size: Int) -> Bool {
+    func accepts(size: Int) -> Bool {
         size <= maxFileSize && size <= capacity
     }
 
     /// Keeps the whole content of `file`, read since `generation`, if the descriptor shows no change since it was opened.
-    public func store(_ path: String, file: OpenFile, bytes: ByteBuffer, generation: UInt64) {
+    func store(_ path: String, file: OpenFile, bytes: ByteBuffer, generation: UInt64) {
         guard bytes.readableBytes == file.size, accepts(size: file.size), file.currentStamp() == file.stamp else { return }
         // Where the script would go, for HTML only: a hit then needs no scan either.
         let offset =
@@ -85,7 +85,7 @@ public final class FileCache: Sendable {
     }
 
     /// Forgets everything: something under ROOT changed, or ROOT itself did.
-    public func invalidateAll() {
+    func invalidateAll() {
         state.withLock { state in
             state.generation += 1
             state.entries.removeAll()
@@ -94,7 +94,7 @@ public final class FileCache: Sendable {
     }
 
     /// How many files and bytes are held (for `/__swell/status`).
-    public var usage: (files: Int, bytes: Int) {
+    var usage: (files: Int, bytes: Int) {
         state.withLock { ($0.entries.count, $0.total) }
     }
 

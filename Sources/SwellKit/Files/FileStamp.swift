@@ -13,13 +13,13 @@
 /// Two stamps are equal only if nothing was written, truncated, renamed over, re-linked or
 /// re-permissioned in between. ctime is part of it because a user cannot set it: `touch -d`
 /// and `cp -p` can put mtime back, and chmod leaves mtime alone.
-public struct FileStamp: Sendable, Equatable {
-    public let device: UInt64
-    public let inode: UInt64
-    public let size: Int
+struct FileStamp: Sendable, Equatable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int
     /// Nanoseconds since the epoch: two saves within one second still differ.
-    public let modifiedNanoseconds: Int64
-    public let changedNanoseconds: Int64
+    let modifiedNanoseconds: Int64
+    let changedNanoseconds: Int64
     let isRegular: Bool
 
     /// A stamp from its parts (tests, and plans made without a file).
@@ -42,7 +42,7 @@ public struct FileStamp: Sendable, Equatable {
     }
 
     /// Modification time in whole seconds, for `Last-Modified`.
-    public var modifiedSeconds: Int64 {
+    var modifiedSeconds: Int64 {
         modifiedNanoseconds / 1_000_000_000
     }
 }

@@ -12,13 +12,13 @@
 /// Headers and body both come from this one descriptor, so a file that is replaced or
 /// deleted after the open cannot make them disagree. The descriptor closes when the last
 /// reference (the response body that streams it) goes away.
-public final class OpenFile: Sendable {
-    public let descriptor: Int32
-    public let kind: Kind
+final class OpenFile: Sendable {
+    let descriptor: Int32
+    let kind: Kind
     /// What was opened, read from this descriptor; `stamp.size` bytes are announced and streamed.
-    public let stamp: FileStamp
+    let stamp: FileStamp
 
-    public enum Kind: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
         case regular, directory, other
     }
 
@@ -33,10 +33,10 @@ public final class OpenFile: Sendable {
     }
 
     /// Size in bytes at open time.
-    public var size: Int { stamp.size }
+    var size: Int { stamp.size }
 
     /// The descriptor's stamp now: equal to `stamp` while the file is untouched.
-    public func currentStamp() -> FileStamp? {
+    func currentStamp() -> FileStamp? {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return nil }
         return FileStamp(info)
@@ -58,10 +58,10 @@ public final class OpenFile: Sendable {
     }
 
     /// Modification time in whole seconds, for `Last-Modified`.
-    public var modifiedSeconds: Int64 { stamp.modifiedSeconds }
+    var modifiedSeconds: Int64 { stamp.modifiedSeconds }
 
     /// Reads up to `count` bytes at `offset`. Returns fewer only at end of file.
-    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(SystemError) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(SystemError) -> Int {
         var total = 0
         while total < buffer.count {
             let result = pread(descriptor, buffer.baseAddress! + total, buffer.count - total, off_t(offset + total))
@@ -77,7 +77,7 @@ public final class OpenFile: Sendable {
 }
 
 /// A system call under ROOT failed.
-public struct SystemError: Error, CustomStringConvertible {
-    public let code: Int32
-    public var description: String { String(cString: strerror(code)) }
+struct SystemError: Error, CustomStringConvertible {
+    let code: Int32
+    var description: String { String(cString: strerror(code)) }
 }

@@ -23,11 +23,11 @@ import Synchronization
 /// ROOT may be deleted or renamed while Swell runs: `refresh()` notices (ROOT's path no
 /// longer leads to the folder the descriptor holds), opens then fail with `.rootMissing`,
 /// and when a folder is back at the path it is opened again.
-public final class RootDirectory: Sendable {
+final class RootDirectory: Sendable {
     /// ROOT as given, absolute.
-    public let path: String
+    let path: String
     /// `false` on kernels before 5.6: opens then walk one component at a time with `O_NOFOLLOW`.
-    public let usesOpenat2: Bool
+    let usesOpenat2: Bool
 
     /// The open folder; nil while nothing is at ROOT's path. An open in progress keeps its
     /// handle (and so its descriptor) alive even if ROOT is replaced meanwhile.
@@ -58,7 +58,7 @@ public final class RootDirectory: Sendable {
     }
 
     /// Why an open under ROOT failed.
-    public enum OpenFailure: Error, Equatable {
+    enum OpenFailure: Error, Equatable {
         case notFound
         case escapesRoot
         case forbidden
@@ -69,7 +69,7 @@ public final class RootDirectory: Sendable {
     }
 
     /// What `refresh()` found.
-    public enum Change: Sendable, Equatable {
+    enum Change: Sendable, Equatable {
         /// Nothing is at ROOT's path any more (or not a folder).
         case vanished
         /// A folder is at ROOT's path again (the same one moved back, or a new one); it is now served.
@@ -77,7 +77,7 @@ public final class RootDirectory: Sendable {
     }
 
     /// Opens ROOT itself. Throws a `SwellError` that names the fix.
-    public init(path: String, forceComponentWalk: Bool = false) throws(SwellError) {
+    init(path: String, forceComponentWalk: Bool = false) throws(SwellError) {
         self.path = path
         self.usesOpenat2 = !forceComponentWalk && swell_openat2_available() != 0
         current = Mutex(try Self.openHandle(path))
@@ -111,7 +111,7 @@ public final class RootDirectory: Sendable {
 
     /// Compares ROOT's path with the folder being served; call it periodically (`RootMonitor`).
     /// Returns what changed since the last call, nil when nothing did.
-    public func refresh() -> Change? {
+    func refresh() -> Change? {
         var info = stat()
         let present = stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
         let held = current.withLock { $0 }
@@ -133,7 +133,7 @@ public final class RootDirectory: Sendable {
 
     /// Opens `relativePath` (no `..`, as `RequestPath.relativePath` gives) for reading.
     /// FIFOs and devices are opened non-blocking so that they cannot stall a request.
-    public func open(_ relativePath: String) -> Result<OpenFile, OpenFailure> {
+    func open(_ relativePath: String) -> Result<OpenFile, OpenFailure> {
         guard let handle = current.withLock({ $0 }) else { return .failure(.rootMissing) }
         let flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
         var fd: Int32
@@ -172,7 +172,7 @@ public final class RootDirectory: Sendable {
     /// Not contained: only for checking that a file already opened through `open` (the
     /// `FileCache`) is still the same file in the same state. A path that now leads
     /// elsewhere, inside or out, names another inode and so never matches.
-    public func stamp(of relativePath: String) -> FileStamp? {
+    func stamp(of relativePath: String) -> FileStamp? {
         guard let handle = current.withLock({ $0 }) else { return nil }
         var info = stat()
         guard fstatat(handle.descriptor, relativePath, &info, 0) == 0 else { return nil }
@@ -180,7 +180,7 @@ public final class RootDirectory: Sendable {
     }
 
     /// Whether `relativePath` resolves to something inside ROOT (used to hide escaping symlinks from listings).
-    public func staysInside(_ relativePath: String) -> Bool {
+    func staysInside(_ relativePath: String) -> Bool {
         switch open(relativePath) {
         case .success: return true
         case .failure(let failure): return failure != .escapesRoot

@@ -8,14 +8,14 @@ import ServiceLifecycle
 /// It polls: a `stat` every quarter second costs nothing, works with `--no-reload` and with
 /// the polling watcher, and sees a folder re-created by any means. While ROOT is missing,
 /// file requests get `503` (see `StaticFileResponder.rootMissing`) and the server keeps running.
-public struct RootMonitor: Service {
+struct RootMonitor: Service {
     let root: RootDirectory
     let logger: Logger
     let interval: Duration
     /// Called on each change, after the new state is served: live reload re-watches and reloads pages.
     let onChange: @Sendable (RootDirectory.Change) -> Void
 
-    public init(
+    init(
         root: RootDirectory,
         logger: Logger,
         interval: Duration = .milliseconds(250),
@@ -27,7 +27,7 @@ public struct RootMonitor: Service {
         self.onChange = onChange
     }
 
-    public func run() async throws {
+    func run() async throws {
         for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
             guard let change = root.refresh() else { continue }
             switch change {

@@ -3,21 +3,18 @@ import Hummingbird
 import NIOCore
 
 /// Swell's own endpoints under `/__swell/`. None of them sends CORS headers.
-public struct ControlRoutes: Sendable {
+struct ControlRoutes: Sendable {
     let hub: EventHub
-    let watcherStatus: @Sendable () -> WatcherSupervisor.Status
-    let root: String
-    let started = ContinuousClock.now
+    let status: @Sendable () -> StatusReport
 
-    init(hub: EventHub, watcherStatus: @escaping @Sendable () -> WatcherSupervisor.Status, root: String) {
+    init(hub: EventHub, status: @escaping @Sendable () -> StatusReport) {
         self.hub = hub
-        self.watcherStatus = watcherStatus
-        self.root = root
+        self.status = status
     }
 
     /// The response for `/__swell/<name>`, or nil when `name` is not one of them.
     /// `eventLoop` is the connection's: an event stream runs its writes there.
-    public func respond(to request: Request, name: String, eventLoop: (any EventLoop)? = nil) -> Response? {
+    func respond(to request: Request, name: String, eventLoop: (any EventLoop)? = nil) -> Response? {
         switch name {
         case "events":
             guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
@@ -54,20 +51,7 @@ public struct ControlRoutes: Sendable {
             return Response(status: .noContent, headers: [.cacheControl: "no-cache"])
         case "status":
             guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
-            let watcher = watcherStatus()
-            let presence = hub.presence
-            let report = StatusReport(
-                version: hub.version,
-                root: root,
-                watcher: watcher.kind.rawValue,
-                watchCount: watcher.count,
-                watchReady: watcher.ready,
-                clients: presence.streams,
-                pages: presence.pages,
-                streamsOpened: presence.streamsOpened,
-                lastEventID: hub.lastEventID?.description,
-                uptimeSeconds: Double((ContinuousClock.now - started).components.seconds)
-            )
+            let report = status()
             return StatusResponse.json(.ok, report.json)
         default:
             return nil

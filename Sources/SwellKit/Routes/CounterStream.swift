@@ -10,15 +10,15 @@ import ServiceLifecycle
 /// The response ends as soon as the client goes away (noticed through the request's
 /// inbound close, not at the next write) or the server shuts down gracefully, so an open
 /// demo tab never holds up Ctrl-C.
-public struct CounterStream: Sendable {
-    public let interval: Duration
+struct CounterStream: Sendable {
+    let interval: Duration
 
-    public init(interval: Duration) {
+    init(interval: Duration) {
         self.interval = interval
     }
 
     /// The first number to send for a request's `Last-Event-ID`.
-    public static func firstNumber(lastEventID: String?) -> Int {
+    static func firstNumber(lastEventID: String?) -> Int {
         guard let lastEventID, let last = Int(lastEventID.trimmingWhitespace()), last >= 0, last < Int.max else { return 0 }
         return last + 1
     }
@@ -27,7 +27,7 @@ public struct CounterStream: Sendable {
         ByteBuffer(string: "id: \(number)\ndata: \(number)\n\n")
     }
 
-    public func response(to request: Request) -> Response {
+    func response(to request: Request) -> Response {
         let start = Self.firstNumber(lastEventID: request.headers[.lastEventID])
         let interval = self.interval
         let headers: HTTPFields = [

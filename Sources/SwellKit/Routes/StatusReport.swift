@@ -14,7 +14,7 @@ public struct StatusReport: Sendable, Equatable {
     public var lastEventID: String?
     public var uptimeSeconds: Double
 
-    public var json: String {
+    var json: String {
         """
         {"version":\(JSONText.string(version)),"root":\(JSONText.string(root)),"watcher":\(JSONText.string(watcher)),\
         "watchCount":\(watchCount),"watchReady":\(watchReady),"clients":\(clients),"browsers":\(clients),"pages":\(pages),"streamsOpened":\(streamsOpened),\

@@ -14,12 +14,12 @@ import ServiceLifecycle
 /// Two query parameters serve clients that cannot set headers: `last` stands in for
 /// `Last-Event-ID` (a tab that takes over a shared stream resumes where the previous holder
 /// stopped), and `pages` says how many pages the stream serves (for `/__swell/status`).
-public enum EventStreamResponse {
+enum EventStreamResponse {
     static let retry = ByteBuffer(string: SSEEncoder.retry(milliseconds: 1000))
     static let ping = ByteBuffer(string: SSEEncoder.ping)
 
     /// `eventLoop` is the connection's; the stream's task then runs on it (`EventLoopExecutor`).
-    public static func make(for request: Request, hub: EventHub, eventLoop: (any EventLoop)? = nil) -> Response {
+    static func make(for request: Request, hub: EventHub, eventLoop: (any EventLoop)? = nil) -> Response {
         let headers: HTTPFields = [
             .contentType: "text/event-stream",
             .cacheControl: "no-cache",

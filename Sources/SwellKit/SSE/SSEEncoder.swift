@@ -1,6 +1,6 @@
 /// Bytes of the `text/event-stream` format: LF line ends, one `data:` line per payload line.
-public enum SSEEncoder {
-    public static func retry(milliseconds: Int) -> String {
+enum SSEEncoder {
+    static func retry(milliseconds: Int) -> String {
         "retry: \(milliseconds)\n\n"
     }
 
@@ -15,5 +15,5 @@ public enum SSEEncoder {
         return text + "\n"
     }
 
-    public static let ping = ": ping\n\n"
+    static let ping = ": ping\n\n"
 }

@@ -12,8 +12,8 @@ import Hummingbird
 /// from a chat or an issue tracker opens the page (`Sec-Fetch-Mode: navigate`).
 /// Requests from the developer's other local servers (`localhost:3000` → `localhost:5000`)
 /// are same-site, not cross-site, and pass; `--cors` lets everything through for files.
-public enum CrossSitePolicy {
-    public static func refuses(_ request: Request) -> Bool {
+enum CrossSitePolicy {
+    static func refuses(_ request: Request) -> Bool {
         guard request.headers[.secFetchSite]?.lowercased() == "cross-site" else { return false }
         return request.headers[.secFetchMode]?.lowercased() != "navigate"
     }

@@ -9,21 +9,21 @@ import NIOCore
 /// so only `localhost`, `*.localhost`, `127.0.0.1`, `[::1]` and the user's `--allow-host`
 /// names get through. A request without `Host` (HTTP/1.0 tools) cannot come from a browser
 /// and is let through.
-public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
+struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
     private let allowed: Set<String>
 
-    public init(allowedHosts: [String]) {
+    init(allowedHosts: [String]) {
         allowed = Set(["localhost", "127.0.0.1", "[::1]"] + allowedHosts.map { $0.lowercased() })
     }
 
     /// Whether a `Host` header value is acceptable.
-    public func accepts(hostHeader: String?) -> Bool {
+    func accepts(hostHeader: String?) -> Bool {
         guard let hostHeader else { return true }
         let name = HostAddress.name(fromHostHeader: hostHeader)
         return allowed.contains(name) || name.hasSuffix(".localhost")
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let host = request.head.authority
         guard accepts(hostHeader: host) else {
             let name = HostAddress.name(fromHostHeader: host ?? "")

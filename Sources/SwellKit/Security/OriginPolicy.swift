@@ -6,8 +6,8 @@ import Hummingbird
 /// Browsers label every cross-origin request: a foreign `Origin` (also on `text/plain`
 /// "simple" POSTs that skip CORS preflight) or `Sec-Fetch-Site: cross-site`. Build tools
 /// (curl, scripts) send neither and are let through.
-public enum OriginPolicy {
-    public static func allowsStateChange(_ request: Request) -> Bool {
+enum OriginPolicy {
+    static func allowsStateChange(_ request: Request) -> Bool {
         if let site = request.headers[.secFetchSite]?.lowercased(), site == "cross-site" || site == "same-site" {
             return false
         }

@@ -6,14 +6,14 @@
 /// moves on to the next free one (up to `portSearchLimit` more); a busy port the user
 /// named is an error. Probing binds a socket with the same `SO_REUSEADDR` the server
 /// uses, so a port in TIME_WAIT counts as free and a listening one as busy.
-public enum PortBinder {
+enum PortBinder {
     /// The chosen port and whether it differs from the one asked for.
-    public struct Choice: Sendable, Equatable {
-        public let port: Int
-        public let movedFrom: Int?
+    struct Choice: Sendable, Equatable {
+        let port: Int
+        let movedFrom: Int?
     }
 
-    public static func choose(_ configuration: SwellConfiguration) throws(SwellError) -> Choice {
+    static func choose(_ configuration: SwellConfiguration) throws(SwellError) -> Choice {
         let host = configuration.host
         let wanted = configuration.port
         if wanted == 0 { return Choice(port: 0, movedFrom: nil) }
@@ -31,7 +31,7 @@ public enum PortBinder {
     }
 
     /// 0 when `host:port` can be bound now, else the errno of the failure.
-    public static func probe(host: String, port: Int) -> Int32 {
+    static func probe(host: String, port: Int) -> Int32 {
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

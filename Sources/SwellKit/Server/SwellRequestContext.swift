@@ -3,11 +3,11 @@ import NIOCore
 
 /// Hummingbird's basic request context plus the event loop of the request's connection,
 /// on which an event stream runs (`EventLoopExecutor`).
-public struct SwellRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let eventLoop: any EventLoop
+struct SwellRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let eventLoop: any EventLoop
 
-    public init(source: ApplicationRequestContextSource) {
+    init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         eventLoop = source.channel.eventLoop
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -17,23 +18,30 @@ import UnixSignals
 /// Swell as one runnable unit: opens ROOT, chooses the port, assembles the Hummingbird
 /// application and runs it until SIGINT or SIGTERM.
 public struct SwellServer: Sendable {
+    /// What the server was started with.
     public let configuration: SwellConfiguration
-    public let root: RootDirectory
+    let root: RootDirectory
     /// The live-reload channel; nil with `--no-reload`.
-    public let hub: EventHub?
+    let hub: EventHub?
 
     /// Where the server listens once the socket accepts connections.
     public struct Listening: Sendable, Equatable {
+        /// The bind address, as given.
         public let host: String
+        /// The bound port (the kernel's choice for port 0).
         public let port: Int
         /// The busy default port that made Swell move to `port`.
         public let movedFrom: Int?
+
+        /// Bound to every interface (`0.0.0.0`, `::`): the site is shared on the LAN.
+        public var isWildcard: Bool { HostAddress.isWildcard(host) }
 
         /// `http://127.0.0.1:5000/`; a wildcard bind is reached through loopback.
         public var baseURL: String {
             Self.url(host: HostAddress.isWildcard(host) ? "127.0.0.1" : host, port: port)
         }
 
+        /// `http://HOST:PORT/`, with an IPv6 host in brackets.
         public static func url(host: String, port: Int) -> String {
             let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
             return "http://\(bracketed):\(port)/"
@@ -43,49 +51,77 @@ public struct SwellServer: Sendable {
     /// Graceful shutdown may take this long before open responses are cancelled (the SPEC allows 2 s in all).
     static let shutdownGrace: Duration = .milliseconds(1500)
 
-    public init(configuration: SwellConfiguration) throws(SwellError) {
+    /// Opens ROOT and checks the `--watch` folders; nothing listens until `run`. `logger`
+    /// reports each reload and update, ROOT going and coming back, and the watch-limit advice.
+    public init(configuration: SwellConfiguration, logger: Logger = Logger(label: "swell")) throws(SwellError) {
         self.configuration = configuration
         self.root = try RootDirectory(path: configuration.root)
+        self.logger = logger
         for folder in configuration.extraWatchPaths where configuration.liveReload {
             var info = stat()
             guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { throw .watchFolderMissing(folder) }
         }
-        self.hub = configuration.liveReload ? EventHub(version: configuration.version) : nil
+        let hub = configuration.liveReload ? EventHub(version: configuration.version) : nil
+        self.hub = hub
+        let fileCache = FileCache()
+        self.fileCache = fileCache
+        liveReload = hub.map {
+            LiveReloadService(configuration: configuration, hub: $0, logger: logger, clock: .continuous, fileCache: fileCache)
+        }
     }
 
     /// Recently served files, shared by the responder and emptied by the watcher and `RootMonitor`.
-    private let fileCache = FileCache()
+    private let fileCache: FileCache
+    private let logger: Logger
+    private let started = ContinuousClock.now
+    /// Watcher → batcher → hub; nil with `--no-reload`.
+    private let liveReload: LiveReloadService<ContinuousClock>?
 
-    /// The application on `port` (0: any free port). Tests run it through HummingbirdTesting.
-    public func makeApplication(
+    /// Sends `change` to every open page as one `reload` or `update` event (nothing with
+    /// `--no-reload`), as a change the watcher saw would be. Paths are URL paths under ROOT.
+    public func publish(_ change: ChangeSet) {
+        hub?.publish(change)
+    }
+
+    /// What `/__swell/status` reports, now.
+    public var status: StatusReport {
+        let watcher = liveReload?.watcherStatus
+        let presence = hub?.presence
+        return StatusReport(
+            version: configuration.version,
+            root: configuration.root,
+            watcher: watcher?.kind.rawValue ?? "none",
+            watchCount: watcher?.count ?? 0,
+            watchReady: watcher?.ready ?? false,
+            clients: presence?.streams ?? 0,
+            pages: presence?.pages ?? 0,
+            streamsOpened: presence?.streamsOpened ?? 0,
+            lastEventID: hub?.lastEventID?.description,
+            uptimeSeconds: Double((ContinuousClock.now - started).components.seconds)
+        )
+    }
+
+    /// The application on `port` (0: any free port); the tests run it in-process.
+    func makeApplication(
         port: Int,
         movedFrom: Int? = nil,
         logger: Logger,
-        eventLogger: Logger? = nil,
         onListening: @escaping @Sendable (Listening) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let host = configuration.host
         let bindHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         var services: [any Service] = []
         var control: ControlRoutes?
-        var liveReload: LiveReloadService<ContinuousClock>?
-        if let hub {
-            let service = LiveReloadService(
-                configuration: configuration,
-                hub: hub,
-                logger: eventLogger ?? logger,
-                clock: .continuous,
-                fileCache: fileCache
-            )
-            services = [service, PingService(hub: hub)]
-            control = ControlRoutes(hub: hub, watcherStatus: { service.watcherStatus }, root: configuration.root)
-            liveReload = service
+        if let hub, let liveReload {
+            services = [liveReload, PingService(hub: hub)]
+            let server = self
+            control = ControlRoutes(hub: hub, status: { server.status })
         }
         let hub = self.hub
         let watcher = liveReload
         let fileCache = self.fileCache
         services.append(
-            RootMonitor(root: root, logger: eventLogger ?? logger) { change in
+            RootMonitor(root: root, logger: self.logger) { change in
                 fileCache.invalidateAll()
                 // Pages reload into the 503 page, and out of it once ROOT is back (it carries the client too).
                 if change == .returned { watcher?.rewatch() }
@@ -94,10 +130,7 @@ public struct SwellServer: Sendable {
         )
         return Application(
             responder: SwellResponder(configuration: configuration, root: root, control: control, cache: fileCache),
-            server: .swellHTTP1(
-                configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout)),
-                requestHeadTimeout: configuration.requestHeadTimeout
-            ),
+            server: channel,
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
             services: services,
             onServerRunning: { channel in
@@ -108,16 +141,21 @@ public struct SwellServer: Sendable {
         )
     }
 
+    /// The one place the connection's channel is chosen: HTTP/1.1 with Swell's request-head
+    /// timeout and HTTP/1.0 close handling (`SwellHTTP1Channel`).
+    private var channel: HTTPServerBuilder {
+        .swellHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout)), requestHeadTimeout: configuration.requestHeadTimeout)
+    }
+
     /// Runs until SIGINT or SIGTERM, then shuts down gracefully: open streams end, and the
     /// process returns within `shutdownGrace` even if a client holds a response open.
-    /// `eventLogger` reports each reload and update (and the watch-limit advice); `logger` the HTTP side.
-    public func run(logger: Logger, eventLogger: Logger? = nil, onListening: @escaping @Sendable (Listening) async -> Void) async throws {
+    /// `logger` is the HTTP side's; `onListening` runs once the socket accepts connections.
+    public func run(logger: Logger, onListening: @escaping @Sendable (Listening) async -> Void) async throws {
         let choice = try PortBinder.choose(configuration)
         let app = makeApplication(
             port: choice.port,
             movedFrom: choice.movedFrom,
             logger: logger,
-            eventLogger: eventLogger,
             onListening: onListening
         )
         var groupConfiguration = ServiceGroupConfiguration(

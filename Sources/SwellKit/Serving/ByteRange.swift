@@ -1,5 +1,5 @@
 /// A single byte range request (RFC 9110 §14), decided against the file size.
-public enum ByteRange: Equatable, Sendable {
+enum ByteRange: Equatable, Sendable {
     /// Serve these bytes with `206` and `Content-Range: bytes first-last/size`.
     case partial(ClosedRange<Int>)
     /// `416` with `Content-Range: bytes */size`.
@@ -8,7 +8,7 @@ public enum ByteRange: Equatable, Sendable {
     case whole
 
     /// Parses `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` for a file of `size` bytes.
-    public static func decide(_ header: String?, size: Int) -> ByteRange {
+    static func decide(_ header: String?, size: Int) -> ByteRange {
         guard let header else { return .whole }
         let value = header.trimmingWhitespace()
         guard value.lowercased().hasPrefix("bytes=") else { return .whole }

@@ -1,9 +1,9 @@
 import HTTPTypes
 
 /// Decides whether a GET or HEAD can be answered with `304 Not Modified` (RFC 9110 §13.2.2).
-public enum ConditionalRequest {
+enum ConditionalRequest {
     /// `If-None-Match` wins when present; otherwise `If-Modified-Since` against the whole-second mtime.
-    public static func isNotModified(_ headers: HTTPFields, etag: EntityTag, modifiedSeconds: Int64) -> Bool {
+    static func isNotModified(_ headers: HTTPFields, etag: EntityTag, modifiedSeconds: Int64) -> Bool {
         if let noneMatch = headers[.ifNoneMatch] {
             return etag.matches(anyOf: noneMatch)
         }

@@ -1,5 +1,5 @@
 /// Extension → `Content-Type`, with `charset=utf-8` on text types.
-public enum ContentTypes {
+enum ContentTypes {
     private static let table: [String: String] = [
         "html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8",
         "css": "text/css; charset=utf-8",
@@ -18,12 +18,12 @@ public enum ContentTypes {
     ]
 
     /// The type for a lower-case extension without its dot; unknown → `application/octet-stream`.
-    public static func forExtension(_ fileExtension: String) -> String {
+    static func forExtension(_ fileExtension: String) -> String {
         table[fileExtension] ?? "application/octet-stream"
     }
 
     /// Whether responses of this type are HTML pages (the ones live reload injects into).
-    public static func isHTML(_ contentType: String) -> Bool {
+    static func isHTML(_ contentType: String) -> Bool {
         contentType.hasPrefix("text/html")
     }
 }

@@ -6,18 +6,18 @@
 /// sorted by name; dotfiles and symlinks that leave ROOT are left out; every name is
 /// escaped in text and percent-encoded (as `./name`) in links, so a file name can
 /// neither inject markup nor turn a link into another scheme or host.
-public struct DirectoryListing: Sendable {
-    public struct Entry: Sendable, Equatable {
-        public let name: String
-        public let isFolder: Bool
-        public let size: Int
+struct DirectoryListing: Sendable {
+    struct Entry: Sendable, Equatable {
+        let name: String
+        let isFolder: Bool
+        let size: Int
     }
 
-    public let urlPath: String
-    public let entries: [Entry]
+    let urlPath: String
+    let entries: [Entry]
 
     /// Reads the folder `folder` (opened at `relativePath` under `root`).
-    public init(folder: OpenFile, relativePath: String, urlPath: String, root: RootDirectory) {
+    init(folder: OpenFile, relativePath: String, urlPath: String, root: RootDirectory) {
         self.urlPath = urlPath
         var entries: [Entry] = []
         let readable = openat(folder.descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -39,7 +39,7 @@ public struct DirectoryListing: Sendable {
         }
     }
 
-    public var html: String {
+    var html: String {
         let title = HTMLEscaping.escape(urlPath)
         var rows = ""
         if urlPath != "/" {

@@ -2,22 +2,22 @@
 ///
 /// Whole-second mtimes (as Hummingbird's FileMiddleware uses) keep the same tag across two
 /// same-size saves within one second, and the browser then shows stale content after a 304.
-public struct EntityTag: Sendable, Equatable, CustomStringConvertible {
+struct EntityTag: Sendable, Equatable, CustomStringConvertible {
     /// The quoted header value, e.g. `"1a2b-400-17f3c…"`.
-    public let description: String
+    let description: String
 
-    public init(file: OpenFile, variant: String? = nil) {
+    init(file: OpenFile, variant: String? = nil) {
         self.init(stamp: file.stamp, variant: variant)
     }
 
-    public init(stamp: FileStamp, variant: String? = nil) {
+    init(stamp: FileStamp, variant: String? = nil) {
         var value = String(stamp.inode, radix: 16) + "-" + String(stamp.size, radix: 16) + "-" + String(stamp.modifiedNanoseconds, radix: 16)
         if let variant { value += "-" + variant }
         description = "\"" + value + "\""
     }
 
     /// Whether an `If-None-Match` / `If-Range` header value names this tag (weak comparison: `W/` is ignored).
-    public func matches(anyOf headerValue: String) -> Bool {
+    func matches(anyOf headerValue: String) -> Bool {
         for candidate in headerValue.split(separator: ",") {
             var tag = candidate.trimmingWhitespace()
             if tag == "*" { return true }

@@ -3,11 +3,11 @@
 #endif
 
 /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) for `Last-Modified` and `If-Modified-Since`.
-public enum HTTPDate {
+enum HTTPDate {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    public static func format(secondsSinceEpoch: Int64) -> String {
+    static func format(secondsSinceEpoch: Int64) -> String {
         var time = time_t(secondsSinceEpoch)
         var parts = tm()
         gmtime_r(&time, &parts)
@@ -17,7 +17,7 @@ public enum HTTPDate {
     }
 
     /// Seconds since the epoch, or nil for anything that is not an IMF-fixdate.
-    public static func parse(_ text: String) -> Int64? {
+    static func parse(_ text: String) -> Int64? {
         let fields = text.split(separator: " ")
         guard fields.count == 6, fields[5] == "GMT", let day = Int32(fields[1]), let year = Int32(fields[3]),
             let month = months.firstIndex(of: String(fields[2]))

@@ -5,16 +5,16 @@
 /// (`\` stays part of a name, as on Linux), and `.` / `..` segments are resolved
 /// lexically, so the path handed to the file system never contains `..` at all. The
 /// kernel then enforces containment again when the file is opened (see `RootDirectory`).
-public struct RequestPath: Sendable, Equatable {
+struct RequestPath: Sendable, Equatable {
     /// Decoded segments below ROOT; never empty strings, `.` or `..`.
-    public let segments: [String]
+    let segments: [String]
     /// Whether the decoded path ended with `/` (a folder request).
-    public let hasTrailingSlash: Bool
+    let hasTrailingSlash: Bool
     /// The raw query after `?`, without the `?`; `nil` when the target had none.
-    public let query: Substring?
+    let query: Substring?
 
     /// Why a target cannot name anything under ROOT.
-    public enum Rejection: Error, Equatable {
+    enum Rejection: Error, Equatable {
         /// Malformed: a raw `#`, a NUL byte, bad percent-encoding, invalid UTF-8, not origin-form.
         case badRequest(String)
         /// `..` segments that would climb above ROOT.
@@ -23,14 +23,14 @@ public struct RequestPath: Sendable, Equatable {
         case hidden
     }
 
-    public init(segments: [String], hasTrailingSlash: Bool, query: Substring? = nil) {
+    init(segments: [String], hasTrailingSlash: Bool, query: Substring? = nil) {
         self.segments = segments
         self.hasTrailingSlash = hasTrailingSlash
         self.query = query
     }
 
     /// Parses a raw request target such as `/docs/a%20b.html?x=1`.
-    public static func parse(_ target: String) throws(Rejection) -> RequestPath {
+    static func parse(_ target: String) throws(Rejection) -> RequestPath {
         let bytes = Array(target.utf8)
         guard bytes.first == UInt8(ascii: "/") else { throw .badRequest("the request target must start with /") }
         if bytes.contains(UInt8(ascii: "#")) { throw .badRequest("a raw # is not allowed in a request target") }
@@ -68,29 +68,29 @@ public struct RequestPath: Sendable, Equatable {
     }
 
     /// The path relative to ROOT's descriptor: `a/b.html`, or `.` for ROOT itself.
-    public var relativePath: String {
+    var relativePath: String {
         segments.isEmpty ? "." : segments.joined(separator: "/")
     }
 
     /// The same path as a browser would write it: one leading `/`, each segment
     /// percent-encoded. Always a same-origin path, so it is safe in a `Location` header.
-    public var urlPath: String {
+    var urlPath: String {
         URLPathEncoding.path(segments: segments, trailingSlash: hasTrailingSlash && !segments.isEmpty)
     }
 
     /// The last segment's extension, lower-cased, without the dot (`""` when it has none).
-    public var fileExtension: String {
+    var fileExtension: String {
         segments.last.map(FileExtension.of) ?? ""
     }
 
     /// This path with `suffix` appended to its last segment (`/about` → `/about.html`).
-    public func appendingToLastSegment(_ suffix: String) -> RequestPath? {
+    func appendingToLastSegment(_ suffix: String) -> RequestPath? {
         guard let last = segments.last else { return nil }
         return RequestPath(segments: segments.dropLast() + [last + suffix], hasTrailingSlash: false, query: query)
     }
 
     /// This path with one more segment (`/docs/` + `index.html`).
-    public func appending(_ segment: String) -> RequestPath {
+    func appending(_ segment: String) -> RequestPath {
         RequestPath(segments: segments + [segment], hasTrailingSlash: false, query: query)
     }
 

@@ -1,8 +1,8 @@
 /// The small HTML pages Swell writes itself: the plain 404 (when ROOT has no `404.html`)
 /// and the 503 while ROOT is missing. Both get the live-reload client like any page, so a
 /// tab showing one comes back by itself once there is something to show.
-public enum StatusPage {
-    public static func notFound(urlPath: String) -> String {
+enum StatusPage {
+    static func notFound(urlPath: String) -> String {
         page(
             title: "404 Not Found",
             body: "<p>Nothing is served at <code>\(HTMLEscaping.escape(urlPath))</code>.</p>\n<p><a href=\"/\">Go to the site root</a></p>"
@@ -10,7 +10,7 @@ public enum StatusPage {
     }
 
     /// No path in it: a LAN peer (`--host 0.0.0.0`) has no business learning where ROOT lives.
-    public static let rootMissing = page(
+    static let rootMissing = page(
         title: "503 Folder Missing",
         body: "<p>The folder Swell serves was deleted or renamed. This page reloads as soon as it is back.</p>"
     )

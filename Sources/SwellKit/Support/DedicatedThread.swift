@@ -9,9 +9,9 @@ import CSwellShims
 ///
 /// Written on pthreads rather than Foundation's `Thread` so that the binary does not load
 /// Foundation and its ICU data, about 8 MB of resident memory for one class.
-public enum DedicatedThread {
+enum DedicatedThread {
     /// Starts `body` on a new detached thread named `name` (`top -H` shows its first 15 bytes).
-    public static func start(name: String, _ body: @escaping @Sendable () -> Void) {
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Body(name: name, run: body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(
@@ -31,7 +31,7 @@ public enum DedicatedThread {
     }
 
     /// Sleeps the calling (dedicated) thread, in steps that `usleep` takes on every libc.
-    public static func sleep(_ duration: Duration) {
+    static func sleep(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         var left = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
         while left > 0 {

@@ -1,6 +1,6 @@
 /// Escapes text for HTML element content and quoted attribute values.
-public enum HTMLEscaping {
-    public static func escape(_ text: String) -> String {
+enum HTMLEscaping {
+    static func escape(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for character in text {

@@ -1,7 +1,7 @@
 /// Percent-encodes file names into URL path segments the way a browser writes them.
-public enum URLPathEncoding {
+enum URLPathEncoding {
     /// `segments` joined as `/a/b%20c`, with exactly one leading `/`.
-    public static func path(segments: [String], trailingSlash: Bool) -> String {
+    static func path(segments: [String], trailingSlash: Bool) -> String {
         var result = "/" + segments.map(encodeSegment).joined(separator: "/")
         if trailingSlash && !segments.isEmpty { result += "/" }
         return result
@@ -9,7 +9,7 @@ public enum URLPathEncoding {
 
     /// One segment: everything outside RFC 3986 `pchar` minus `:` is encoded, so the result
     /// can never start a scheme, an authority (`//`) or a query, and `\` never becomes a separator.
-    public static func encodeSegment(_ segment: String) -> String {
+    static func encodeSegment(_ segment: String) -> String {
         var output = ""
         output.reserveCapacity(segment.utf8.count)
         for byte in segment.utf8 {

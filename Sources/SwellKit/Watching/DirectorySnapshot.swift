@@ -9,18 +9,18 @@
 
 /// Every path under some roots with what tells a change: inode, size and nanosecond mtime.
 /// The polling watcher diffs two of these.
-public struct DirectorySnapshot: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
-        public let inode: UInt64
-        public let size: Int64
-        public let modified: Int64
-        public let isDirectory: Bool
+struct DirectorySnapshot: Sendable, Equatable {
+    struct Entry: Sendable, Equatable {
+        let inode: UInt64
+        let size: Int64
+        let modified: Int64
+        let isDirectory: Bool
     }
 
-    public private(set) var entries: [String: Entry] = [:]
+    private(set) var entries: [String: Entry] = [:]
 
     /// Walks `roots` (symlinks are not followed), skipping what `isIgnored` says.
-    public init(roots: [String], isIgnored: (String, Bool) -> Bool) {
+    init(roots: [String], isIgnored: (String, Bool) -> Bool) {
         for root in roots { scan(root, isIgnored: isIgnored) }
     }
 
@@ -44,7 +44,7 @@ public struct DirectorySnapshot: Sendable, Equatable {
     }
 
     /// What changed from `old` to this snapshot, as watch events.
-    public func changes(since old: DirectorySnapshot) -> [WatchEvent] {
+    func changes(since old: DirectorySnapshot) -> [WatchEvent] {
         var events: [WatchEvent] = []
         for (path, entry) in entries {
             guard let before = old.entries[path] else {

@@ -8,6 +8,7 @@ public enum WatcherKind: String, Sendable {
 
 /// The watcher seam: inotify normally, polling for network file systems and containers.
 public protocol FileWatcher: Sendable {
+    /// How this watcher learns of changes.
     var kind: WatcherKind { get }
     /// How many folders (inotify) or files (polling) are watched now.
     var watchCount: Int { get }

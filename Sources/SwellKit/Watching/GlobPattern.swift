@@ -3,14 +3,14 @@
 /// `*` and `?` never cross `/`; `**` does (`**/x`, `a/**`, `a/**/b`); `[a-z]` and `[!a]`
 /// are classes; `\` escapes. A pattern with a `/` before its end is anchored to the folder
 /// of the file it came from; one without matches a name at any depth.
-public struct GlobPattern: Sendable, Equatable {
-    public let negated: Bool
-    public let directoryOnly: Bool
-    public let anchored: Bool
+struct GlobPattern: Sendable, Equatable {
+    let negated: Bool
+    let directoryOnly: Bool
+    let anchored: Bool
     private let glob: [UInt8]
 
     /// Parses one line of a `.gitignore`; nil for blank lines and comments.
-    public init?(line: some StringProtocol) {
+    init?(line: some StringProtocol) {
         var text = Substring(line)
         if text.hasSuffix("\r") { text = text.dropLast() }
         // Trailing spaces are dropped unless escaped.
@@ -38,7 +38,7 @@ public struct GlobPattern: Sendable, Equatable {
     }
 
     /// Whether the pattern matches `relativePath` (relative to the pattern's folder, no leading `/`).
-    public func matches(relativePath: String, isDirectory: Bool) -> Bool {
+    func matches(relativePath: String, isDirectory: Bool) -> Bool {
         if directoryOnly && !isDirectory { return false }
         let path = Array(relativePath.utf8)
         if anchored { return Self.match(glob[...], path[...]) }

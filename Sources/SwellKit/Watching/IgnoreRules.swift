@@ -10,8 +10,8 @@ import Synchronization
 ///
 /// As in git, the last matching pattern wins, `!` re-includes, and nothing below an
 /// ignored folder can be re-included, so an ignored folder is never even walked.
-public final class IgnoreRules: Sendable {
-    public static let defaults = [
+final class IgnoreRules: Sendable {
+    static let defaults = [
         ".git/", ".hg/", ".svn/", "node_modules/", ".build/", ".swiftpm/",
         "*.swp", "*.swx", "*~", ".#*", "\\#*#", "4913", ".DS_Store",
     ]
@@ -22,20 +22,20 @@ public final class IgnoreRules: Sendable {
     /// Folder (relative, "" for ROOT) → its `.gitignore` patterns.
     private let gitignores = Mutex<[String: [GlobPattern]]>([:])
 
-    public init(root: String, extraPatterns: [String] = []) {
+    init(root: String, extraPatterns: [String] = []) {
         self.root = root
         builtIn = Self.defaults.compactMap { GlobPattern(line: $0) }
         extra = extraPatterns.compactMap { GlobPattern(line: $0) }
     }
 
     /// Whether an absolute path under ROOT is ignored. Paths outside ROOT are not.
-    public func isIgnored(absolutePath: String, isDirectory: Bool) -> Bool {
+    func isIgnored(absolutePath: String, isDirectory: Bool) -> Bool {
         guard absolutePath.hasPrefix(root + "/") else { return false }
         return isIgnored(relativePath: String(absolutePath.dropFirst(root.count + 1)), isDirectory: isDirectory)
     }
 
     /// Whether `relativePath` (no leading `/`) is ignored, itself or through a folder above it.
-    public func isIgnored(relativePath: String, isDirectory: Bool) -> Bool {
+    func isIgnored(relativePath: String, isDirectory: Bool) -> Bool {
         let components = relativePath.split(separator: "/", omittingEmptySubsequences: true)
         guard !components.isEmpty else { return false }
         for depth in 1...components.count {
@@ -49,7 +49,7 @@ public final class IgnoreRules: Sendable {
     /// `isIgnored(absolutePath:isDirectory:)` for an entry of a folder already known not to be
     /// ignored, as in a walk that only descends into such folders: only the entry's own level
     /// is matched, instead of every folder above it again.
-    public func isIgnoredEntry(absolutePath: String, isDirectory: Bool) -> Bool {
+    func isIgnoredEntry(absolutePath: String, isDirectory: Bool) -> Bool {
         guard absolutePath.hasPrefix(root + "/") else { return false }
         let relativePath = absolutePath.dropFirst(root.count + 1)
         let components = relativePath.split(separator: "/", omittingEmptySubsequences: true)
@@ -58,7 +58,7 @@ public final class IgnoreRules: Sendable {
     }
 
     /// Forgets cached `.gitignore` files so that the next question re-reads them.
-    public func gitignoreChanged() {
+    func gitignoreChanged() {
         gitignores.withLock { $0.removeAll() }
     }
 

@@ -4,23 +4,23 @@ import Synchronization
 /// and containers where inotify sees nothing, and as the fallback when the inotify watch
 /// limit is reached. Its cost grows with the tree: one `fstatat` per file per interval.
 /// The scans run on a thread of their own, never on the concurrency or NIO pools.
-public final class PollingWatcher: FileWatcher {
-    public let kind = WatcherKind.polling
+final class PollingWatcher: FileWatcher {
+    let kind = WatcherKind.polling
     private let roots: [String]
     private let ignore: IgnoreRules
     private let interval: Duration
     private let stopped = Atomic<Bool>(false)
     private let count = Atomic<Int>(0)
 
-    public init(roots: [String], ignore: IgnoreRules, interval: Duration) {
+    init(roots: [String], ignore: IgnoreRules, interval: Duration) {
         self.roots = roots
         self.ignore = ignore
         self.interval = interval
     }
 
-    public var watchCount: Int { count.load(ordering: .relaxed) }
+    var watchCount: Int { count.load(ordering: .relaxed) }
 
-    public func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void) {
+    func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void) {
         DedicatedThread.start(name: "swell.poll") { [self] in
             // The snapshot only descends into folders that are not ignored, so one level is checked per entry.
             let isIgnored: (String, Bool) -> Bool = { self.ignore.isIgnoredEntry(absolutePath: $0, isDirectory: $1) }
@@ -38,7 +38,7 @@ public final class PollingWatcher: FileWatcher {
         }
     }
 
-    public func stop() {
+    func stop() {
         stopped.store(true, ordering: .relaxed)
     }
 }

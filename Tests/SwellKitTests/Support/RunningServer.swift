@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
-import SwellKit
 import SwellTestSupport
+
+@testable import SwellKit
 
 /// Runs a real `SwellServer` application on 127.0.0.1 and an OS-chosen port for the
 /// duration of `body`, then shuts it down gracefully.

@@ -17,8 +17,8 @@ import Synchronization
 /// would see a new command up to 1 s late. To wake it at once it watches a temp file that
 /// was unlinked right away but stays open: touching that descriptor raises an event on the
 /// thread's own watch, and nothing is left on disk.
-public final class InotifyTools: Sendable {
-    public static let shared = InotifyTools()
+final class InotifyTools: Sendable {
+    static let shared = InotifyTools()
 
     /// One watcher's roots, its ignore test, and where its events go.
     struct Registration: Sendable {

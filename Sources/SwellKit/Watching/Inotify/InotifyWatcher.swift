@@ -12,22 +12,22 @@ import Synchronization
 /// Recursive inotify watching of one or more roots through the shared `InotifyTools` thread.
 /// New and moved-in folders are watched at once, removed and moved-out ones dropped;
 /// ignored folders are never watched.
-public final class InotifyWatcher: FileWatcher {
-    public let kind = WatcherKind.inotify
+final class InotifyWatcher: FileWatcher {
+    let kind = WatcherKind.inotify
     private let roots: [String]
     private let ignore: IgnoreRules
     private let id: Int
     private let count = Atomic<Int>.Box()
 
-    public init(roots: [String], ignore: IgnoreRules) {
+    init(roots: [String], ignore: IgnoreRules) {
         self.roots = roots
         self.ignore = ignore
         self.id = InotifyTools.shared.makeID()
     }
 
-    public var watchCount: Int { count.value.load(ordering: .relaxed) }
+    var watchCount: Int { count.value.load(ordering: .relaxed) }
 
-    public func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void) {
+    func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME_COARSE, &now)
         let ignore = self.ignore
@@ -46,7 +46,7 @@ public final class InotifyWatcher: FileWatcher {
         )
     }
 
-    public func stop() {
+    func stop() {
         InotifyTools.shared.submit(.unwatch(id))
     }
 }

@@ -1,5 +1,4 @@
 import Logging
-import SwellKit
 
 #if canImport(Glibc)
     import Glibc
@@ -9,8 +8,10 @@ import SwellKit
 /// (a container, SSH) gets a warning, never an exit.
 ///
 /// `posix_spawn` rather than Foundation's `Process`: the binary does not load Foundation at all.
-enum BrowserLauncher {
-    static func open(_ url: String, logger: Logger) {
+public enum BrowserLauncher {
+    /// Opens `url` in the desktop's browser without waiting for it; a failure is logged as a
+    /// warning that says what to install or to visit the URL by hand.
+    public static func open(_ url: String, logger: Logger) {
         let searchPath = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
         let candidates: [String] = searchPath.split(separator: ":").map { "\($0)/xdg-open" }
         guard let opener = candidates.first(where: { access($0, X_OK) == 0 }) else {
