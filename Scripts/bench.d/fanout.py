@@ -16,6 +16,8 @@ other machines. The figure a busy reader sees is kept too (`last_read_ms`).
 """
 import json, os, resource, selectors, socket, struct, sys, threading, time
 
+import common
+
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 
 base, pid, count = sys.argv[1].rstrip("/"), int(sys.argv[2]), int(sys.argv[3])
@@ -25,12 +27,11 @@ resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, count + 1000)), 
 
 
 def rss_kib():
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+    return common.rss_kib(pid)
 
 
 def descriptors():
-    return len(os.listdir(f"/proc/{pid}/fd"))
+    return common.descriptors(pid)
 
 
 def read_until_all(selector, pending, needle, timeout):

@@ -15,20 +15,9 @@ Only the standard library; every socket is on 127.0.0.1.
 """
 import base64, json, os, random, re, socket, statistics, sys, time
 
+from common import p95, save
+
 SETTLE = 1.5
-
-
-def save(style, path, text):
-    if style == "in-place":
-        with open(path, "r+") as f:
-            f.truncate(0)
-            f.write(text)
-    else:
-        folder, name = os.path.split(path)
-        temp = os.path.join(folder, "." + name + ".tmp")
-        with open(temp, "w") as f:
-            f.write(text)
-        os.rename(temp, path)
 
 
 class SSE:
@@ -216,7 +205,7 @@ def main():
             latencies.sort()
             results[name][style] = {
                 "median_ms": round(statistics.median(latencies), 1) if latencies else None,
-                "p95_ms": round(latencies[min(len(latencies) - 1, -(-len(latencies) * 95 // 100) - 1)], 1) if latencies else None,
+                "p95_ms": round(p95(latencies), 1) if latencies else None,
                 "messages_per_save": round(sum(counts) / len(counts), 2),
                 "missed": counts.count(0),
             }

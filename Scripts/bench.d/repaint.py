@@ -12,7 +12,9 @@ is computed (CSS update) or the first frame after the reloaded page loads; the s
 records the wall clock just before the write. Both run on this machine, so the clocks
 are the same. Prints JSON: median and p95 in ms for each case.
 """
-import json, os, socket, statistics, subprocess, sys, time, urllib.request
+import json, os, sys, time
+
+from common import Chromium, summary, write
 
 base, root, rounds = sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3])
 ready = sys.argv[4] if len(sys.argv) > 4 else "return !!(window.__swell && window.__swell.instance)"
@@ -38,45 +40,12 @@ window.__watchColor = function (color) {
 check();
 </script></body></html>"""
 
-def write(path, text):
-    with open(path, "w") as f: f.write(text)
-
-os.makedirs(os.path.dirname(page_path), exist_ok=True)
-os.makedirs(os.path.dirname(css_path), exist_ok=True)
 write(page_path, PAGE)
 write(css_path, "h1{color:rgb(0,0,0)}")
 
-sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
-driver = subprocess.Popen(["chromedriver", f"--port={port}", "--allowed-ips=127.0.0.1"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-def call(method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())["value"]
-
-def js(script):
-    return call("POST", f"/session/{session}/execute/sync", {"script": script, "args": []})
-
-def wait(script, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = js(script)
-        if value: return value
-        time.sleep(0.02)
-    raise TimeoutError(script)
-
-try:
-    for _ in range(100):
-        try:
-            call("GET", "/status"); break
-        except Exception:
-            time.sleep(0.1)
-    session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-        "binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}}}})["sessionId"]
-    call("POST", f"/session/{session}/url", {"url": base + url_path})
+with Chromium() as browser:
+    js, wait = browser.js, browser.wait
+    browser.open(base + url_path)
     wait(ready)
     css, reload = [], []
     for i in range(rounds):
@@ -96,11 +65,4 @@ try:
         painted = float(wait("return window.__old === undefined && sessionStorage.paintedAt"))
         wait(ready)
         reload.append(painted - start)
-    def summary(values):
-        values.sort()
-        return {"median_ms": round(statistics.median(values), 1), "p95_ms": round(values[min(len(values) - 1, -(-len(values) * 95 // 100) - 1)], 1)}
     print(json.dumps({"css_update": summary(css), "page_reload": summary(reload)}))
-finally:
-    try: call("DELETE", f"/session/{session}")
-    except Exception: pass
-    os.killpg(driver.pid, 9)

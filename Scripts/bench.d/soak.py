@@ -8,6 +8,8 @@ clients leave. Prints JSON. Every socket is on 127.0.0.1; every loop is bounded.
 """
 import json, os, re, resource, selectors, socket, sys, threading, time, urllib.request
 
+import common
+
 base, pid, root, count, minutes = sys.argv[1].rstrip("/"), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
 port = int(base.rsplit(":", 1)[1])
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -15,12 +17,11 @@ resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, count + 1000)), 
 
 
 def rss_mib():
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+    return common.rss_kib(pid) / 1024
 
 
 def descriptors():
-    return len(os.listdir(f"/proc/{pid}/fd"))
+    return common.descriptors(pid)
 
 
 fds_before = descriptors()

@@ -8,7 +8,9 @@ stamp minus the wall clock just before the write. Also samples /__swell/status t
 the most event streams the server held at once, and how many it accepted in all.
 Prints JSON.
 """
-import json, os, socket, statistics, subprocess, sys, time, urllib.request
+import json, os, statistics, sys, time
+
+from common import Chromium, http_json, p95
 
 base, root, tabs, rounds = sys.argv[1].rstrip("/"), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 
@@ -21,22 +23,8 @@ def write(version):
         f.write(PAGE % version)
 
 
-sock = socket.socket(); sock.bind(("127.0.0.1", 0)); port = sock.getsockname()[1]; sock.close()
-driver = subprocess.Popen(["chromedriver", f"--port={port}", "--allowed-ips=127.0.0.1"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def call(method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())["value"]
-
-
 def status():
-    with urllib.request.urlopen(base + "/__swell/status", timeout=10) as response:
-        return json.loads(response.read())
+    return http_json(base + "/__swell/status")
 
 
 most = 0
@@ -46,8 +34,8 @@ def each(script):
     global most
     values = []
     for handle in handles:
-        call("POST", f"/session/{session}/window", {"handle": handle})
-        values.append(call("POST", f"/session/{session}/execute/sync", {"script": script, "args": []}))
+        browser.session_call("POST", "/window", {"handle": handle})
+        values.append(browser.js(script))
     most = max(most, status()["clients"])
     return values
 
@@ -61,26 +49,17 @@ def wait_all(script, timeout=30):
     raise TimeoutError(script)
 
 
-session = None
-try:
-    for _ in range(100):
-        try:
-            call("GET", "/status"); break
-        except Exception:
-            time.sleep(0.1)
-    session = call("POST", "/session", {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-        "binary": "/usr/bin/chromium",
-        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}}}})["sessionId"]
+with Chromium() as browser:
     write(0)
     time.sleep(0.2)
     opened_before = status()["streamsOpened"]
     handles = []
     for i in range(tabs):
         if i:
-            handle = call("POST", f"/session/{session}/window/new", {"type": "tab"})["handle"]
-            call("POST", f"/session/{session}/window", {"handle": handle})
-        call("POST", f"/session/{session}/url", {"url": base + "/tabs.html"})
-        handles.append(call("GET", f"/session/{session}/window"))
+            handle = browser.session_call("POST", "/window/new", {"type": "tab"})["handle"]
+            browser.session_call("POST", "/window", {"handle": handle})
+        browser.open(base + "/tabs.html")
+        handles.append(browser.session_call("GET", "/window"))
     wait_all("return !!(window.__swell && window.__swell.instance)")
     mode = each("return window.__swell.mode")[0]
     times = []
@@ -93,15 +72,8 @@ try:
     print(json.dumps({
         "tabs": tabs, "mode": mode, "rounds": rounds,
         "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[min(len(times) - 1, -(-len(times) * 95 // 100) - 1)], 1),
+        "p95_ms": round(p95(times), 1),
         "streams_held_max": most,
         "streams_opened": status()["streamsOpened"] - opened_before,
         "pages_reported": status()["pages"],
     }))
-finally:
-    if session:
-        try:
-            call("DELETE", f"/session/{session}")
-        except Exception:
-            pass
-    driver.kill()

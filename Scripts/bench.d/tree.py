@@ -10,15 +10,9 @@ Prints JSON. Every process started here is stopped; every loop is bounded.
 """
 import json, os, socket, subprocess, sys, time, urllib.request
 
+from common import free_port, rss_kib
+
 binary, root, files, folders = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-
-
-def free_port():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 def build_tree():
@@ -45,11 +39,6 @@ def first_response(port, started, timeout=120):
         except OSError:
             time.sleep(0.002)
     raise TimeoutError("no first response")
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 
 
 build_tree()

@@ -31,7 +31,7 @@ struct SwellCommand: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("no-reload"),
-        help: "Plain static server: no watching, no injection. (Live reload arrives in a later release; accepted now.)"
+        help: "Plain static server: no watching, no live-reload script, no /__swell/ endpoints."
     )
     var noReload = false
 
