@@ -40,7 +40,22 @@ ensure_python_packages() {
 # 2.36): the dynamic loader then reads a few KiB at start instead of 1.5 MB of .rela.dyn,
 # which would stay resident. Both keep an idle server under 20 MB resident (BENCHMARKS.md).
 RELEASE_FLAGS=(-c release --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
+# A no-op `swift build` still takes seconds (it re-plans the whole package graph and re-checks
+# every dependency), so an up-to-date binary is used as it is: nothing under Sources/ and
+# neither Package.swift nor Package.resolved is newer than it. SWELL_BUILD=always forces a build.
 build_release() {
+    local bin_dir
+    bin_dir=".build/release"
+    if [ "${SWELL_BUILD:-}" != always ] && [ -x "$bin_dir/swell" ] && [ -f "$bin_dir/.swell-release-flags" ] &&
+        [ "$(cat "$bin_dir/.swell-release-flags")" = "${RELEASE_FLAGS[*]}" ] &&
+        [ -z "$(find Sources Package.swift Package.resolved -newer "$bin_dir/swell" -print -quit 2>/dev/null)" ]; then
+        echo "$(pwd)/$bin_dir/swell"
+        return
+    fi
     swift build "${RELEASE_FLAGS[@]}" --product swell >&2
-    echo "$(swift build "${RELEASE_FLAGS[@]}" --show-bin-path)/swell"
+    bin_dir="$(swift build "${RELEASE_FLAGS[@]}" --show-bin-path)"
+    # The binary is only relinked when something changed: mark this build as checked now.
+    touch "$bin_dir/swell"
+    echo "${RELEASE_FLAGS[*]}" > "$bin_dir/.swell-release-flags"
+    echo "$bin_dir/swell"
 }

@@ -9,6 +9,8 @@ import SwellKit
 struct StartupBanner: Sendable {
     let root: String
     let quiet: Bool
+    /// What the config file set, and its warnings.
+    var notices: [String] = []
 
     func print(_ listening: SwellServer.Listening) {
         if let busy = listening.movedFrom, !quiet {
@@ -22,6 +24,7 @@ struct StartupBanner: Sendable {
             }
         }
         Console.out("  Serving: \(root)")
+        for notice in notices { Console.out(notice) }
         Console.out("  Press Ctrl-C to stop.")
     }
 

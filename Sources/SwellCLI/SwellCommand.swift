@@ -6,16 +6,20 @@ import SwellKit
     import Glibc
 #endif
 
-/// `swell [ROOT] [options]`: parse, validate, print, run. Everything else is in SwellKit.
+/// `swell [ROOT] [options]`: parse, merge with `swell.toml`, validate, print, run. Everything
+/// else is in SwellKit. Each option is declared optional so that a value given here can be
+/// told from one left to the config file or the default (`ResolvedOptions`).
 @main
 struct SwellCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swell",
-        abstract: "A live-reload dev server for static sites.",
+        abstract: "A live-reload dev server: edit a file, and every open tab updates.",
         discussion: """
-            Serves ROOT on http://127.0.0.1:5000/ and reloads every open tab when a file changes.
-            The first line on stdout that contains http:// is the base URL.
-            Exit codes: 0 after Ctrl-C or SIGTERM, 64 for bad usage, 1 for runtime errors.
+            Serves ROOT (default: the current folder) on http://127.0.0.1:5000/ and reloads every open tab when a file changes; stylesheets and images are swapped in place.
+
+            Options can be kept in swell.toml in the current folder (or --config FILE), each long option under its own name: port = 8080, header = ["Cross-Origin-Opener-Policy: same-origin"]. The command line wins; --print-config shows what is in force. Every on/off option has a --no- form.
+
+            The first line on stdout that contains http:// is the base URL. Exit codes: 0 after Ctrl-C or SIGTERM, 64 for bad usage, 1 for runtime errors.
             """,
         version: SwellVersion.current
     )
@@ -23,30 +27,30 @@ struct SwellCommand: AsyncParsableCommand {
     @Argument(help: "The folder to serve (default: the current folder).", completion: .directory)
     var root: String?
 
-    @Option(name: .shortAndLong, help: "Port to listen on; 0 picks a free one. A busy default port moves on to the next free one.")
+    @Option(name: .shortAndLong, help: "Port to listen on (default 5000); 0 picks a free one. A busy default port moves on to the next free one.")
     var port: Int?
 
-    @Option(help: ArgumentHelp("Bind address; 0.0.0.0 or :: shares on the LAN and prints the LAN URLs.", valueName: "addr"))
-    var host: String = "127.0.0.1"
+    @Option(help: ArgumentHelp("Bind address (default 127.0.0.1); 0.0.0.0 or :: shares on the LAN and prints the LAN URLs.", valueName: "addr"))
+    var host: String?
 
-    @Flag(
-        name: .customLong("no-reload"),
-        help: "Plain static server: no watching, no live-reload script, no /__swell/ endpoints."
-    )
-    var noReload = false
+    @Flag(inversion: .prefixedNo, help: "Live reload (default on); --no-reload is a plain static server: no watching, no script, no /__swell/.")
+    var reload: Bool?
 
     @Option(
         help: ArgumentHelp(
-            "Quiet period in milliseconds that coalesces a burst of changes into one event; a finished save of one file waits at most 5 ms of it.",
-            valueName: "ms"
+            "Quiet period that coalesces a burst of changes into one event, in milliseconds, or auto (the default: 50 ms, and a finished save of one file waits 5 ms).",
+            valueName: "ms|auto"
         )
     )
-    var wait: Int = 50
+    var wait: WaitArgument?
 
-    @Option(help: ArgumentHelp("Extra ignore pattern for the watcher (repeatable).", valueName: "glob"))
+    @Option(help: ArgumentHelp("Extra ignore pattern for the watcher, gitignore-style (repeatable).", valueName: "glob"))
     var ignore: [String] = []
 
-    @Option(help: ArgumentHelp("Extra folder to watch; a change there triggers a full reload (repeatable).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Extra folder to watch; a change there triggers a full reload (repeatable).", valueName: "path"),
+        completion: .directory
+    )
     var watch: [String] = []
 
     @Option(
@@ -55,42 +59,108 @@ struct SwellCommand: AsyncParsableCommand {
     )
     var poll: Int? = nil
 
-    @Flag(help: "Answer unknown extension-less HTML navigations with /index.html (single-page apps).")
-    var spa = false
+    @Flag(inversion: .prefixedNo, help: "Answer unknown extension-less HTML navigations with /index.html (single-page apps).")
+    var spa: Bool?
 
-    @Flag(help: "Open the default browser on start (needs xdg-open).")
-    var open = false
+    @Flag(inversion: .prefixedNo, help: "Open the browser on / at start; --open=PATH opens PATH (needs xdg-open).")
+    var open: Bool?
 
-    @Flag(help: "Add Access-Control-Allow-Origin: * to static responses.")
-    var cors = false
+    /// `--open=PATH`, rewritten to this before parsing so that `--open ROOT` keeps ROOT as ROOT.
+    @Option(name: .customLong("open-path"), help: .hidden)
+    var openPath: String?
+
+    @Flag(inversion: .prefixedNo, help: "Add Access-Control-Allow-Origin: * to static responses.")
+    var cors: Bool?
 
     @Option(name: .customLong("allow-host"), help: ArgumentHelp("Extra Host name accepted while bound to loopback (repeatable).", valueName: "name"))
     var allowHost: [String] = []
 
-    @Option(name: .customLong("stream-interval"), help: ArgumentHelp("Seconds between /stream demo ticks.", valueName: "s"))
-    var streamInterval: Double = 1
+    @Option(
+        help: ArgumentHelp(
+            "Header on every file, listing and 404 (repeatable), such as \"Cross-Origin-Embedder-Policy: require-corp\"; never on /__swell/.",
+            valueName: "name: value"
+        )
+    )
+    var header: [String] = []
 
-    @Flag(inversion: .prefixedNo, help: "Serve the /stream demo counter.")
-    var stream = true
+    @Option(name: .customLong("stream-interval"), help: ArgumentHelp("Seconds between /stream demo ticks (default 1).", valueName: "s"))
+    var streamInterval: Double?
 
-    @Flag(name: .shortAndLong, help: "Print only the URL line and errors.")
-    var quiet = false
+    @Flag(inversion: .prefixedNo, help: "Serve the /stream demo counter (default on).")
+    var stream: Bool?
 
-    @Flag(name: .shortAndLong, help: "Log every request and more detail.")
-    var verbose = false
+    @Flag(name: .shortAndLong, inversion: .prefixedNo, help: "Print only the URL line and errors.")
+    var quiet: Bool?
 
-    func validate() throws {
-        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
-        if wait < 0 { throw ValidationError("--wait must be 0 or more milliseconds, not \(wait)") }
-        if let poll, poll < 10 { throw ValidationError("--poll must be at least 10 milliseconds, not \(poll)") }
-        if !(streamInterval > 0 && streamInterval <= 86_400) {
-            throw ValidationError("--stream-interval must be more than 0 and at most 86400 seconds")
+    @Flag(name: .shortAndLong, inversion: .prefixedNo, help: "Log every request and more detail.")
+    var verbose: Bool?
+
+    @Option(help: ArgumentHelp("Read options from FILE instead of ./swell.toml.", valueName: "file"), completion: .file(extensions: ["toml"]))
+    var config: String?
+
+    @Flag(name: .customLong("print-config"), help: "Print the options in force as TOML (defaults as comments) and exit.")
+    var printConfig = false
+
+    /// `--open=PATH` becomes `--open-path PATH`: a flag that took the next word would eat ROOT.
+    static func main() async {
+        let arguments = CommandLine.arguments.dropFirst().flatMap { argument -> [String] in
+            argument.hasPrefix("--open=") ? ["--open-path", String(argument.dropFirst("--open=".count))] : [argument]
         }
-        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be combined") }
-        if host.isEmpty { throw ValidationError("--host needs an address, such as 127.0.0.1 or 0.0.0.0") }
+        do {
+            var command = try parseAsRoot(Array(arguments))
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// What the command line set, under the registry's keys.
+    var commandLineValues: [String: OptionValue] {
+        var values: [String: OptionValue] = [:]
+        let workingDirectory = Self.workingDirectory()
+        if let root { values["root"] = .string(Paths.absolute(root, from: workingDirectory)) }
+        if let port { values["port"] = .int(port) }
+        if let host { values["host"] = .string(host) }
+        if let reload { values["reload"] = .bool(reload) }
+        if let wait { values["wait"] = wait.value }
+        if !ignore.isEmpty { values["ignore"] = .strings(ignore) }
+        if !watch.isEmpty { values["watch"] = .strings(watch.map { Paths.absolute($0, from: workingDirectory) }) }
+        if let poll { values["poll"] = .int(poll) }
+        if let spa { values["spa"] = .bool(spa) }
+        if let openPath {
+            values["open"] = .string(openPath)
+        } else if let open {
+            values["open"] = .bool(open)
+        }
+        if let cors { values["cors"] = .bool(cors) }
+        if !allowHost.isEmpty { values["allow-host"] = .strings(allowHost) }
+        if !header.isEmpty { values["header"] = .strings(header) }
+        if let streamInterval { values["stream-interval"] = .number(streamInterval) }
+        if let stream { values["stream"] = .bool(stream) }
+        if let quiet { values["quiet"] = .bool(quiet) }
+        if let verbose { values["verbose"] = .bool(verbose) }
+        return values
     }
 
     func run() async throws {
+        let workingDirectory = Self.workingDirectory()
+        let options: ResolvedOptions
+        do {
+            options = ResolvedOptions(commandLine: commandLineValues, file: try ConfigFile.find(explicit: config, in: workingDirectory))
+            try options.validate()
+        } catch {
+            // Printed as swift-argument-parser prints any usage error, and exit 64.
+            throw ValidationError("\(error)")
+        }
+        if printConfig {
+            Console.out(options.printed(workingDirectory: workingDirectory))
+            return
+        }
+        let quiet = options.bool("quiet"), verbose = options.bool("verbose")
         let level: Logger.Level = verbose ? .debug : (quiet ? .error : .info)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -99,7 +169,7 @@ struct SwellCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "swell")
 
-        let configuration = makeConfiguration()
+        let configuration = options.configuration(workingDirectory: workingDirectory)
         let server: SwellServer
         do {
             server = try SwellServer(configuration: configuration, logger: logger)
@@ -107,12 +177,12 @@ struct SwellCommand: AsyncParsableCommand {
             Console.error("swell: error: \(error)")
             throw ExitCode(1)
         }
-        let banner = StartupBanner(root: configuration.root, quiet: quiet)
-        let openBrowser = open
+        let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: options.fileNotice)
+        let openPath = options.openPath
         do {
             try await server.run(logger: Logger(label: "swell.http")) { listening in
                 banner.print(listening)
-                if openBrowser { BrowserLauncher.open(listening.baseURL, logger: logger) }
+                if let openPath { BrowserLauncher.open(listening.baseURL + openPath.dropFirst(), logger: logger) }
             }
         } catch let error as SwellError {
             Console.error("swell: error: \(error)")
@@ -120,39 +190,8 @@ struct SwellCommand: AsyncParsableCommand {
         }
     }
 
-    private func makeConfiguration() -> SwellConfiguration {
-        var configuration = SwellConfiguration(root: Self.absolutePath(root ?? "."))
-        configuration.host = host
-        configuration.port = port ?? 5000
-        configuration.portIsExplicit = port != nil
-        configuration.liveReload = !noReload
-        configuration.waitMilliseconds = wait
-        configuration.ignorePatterns = ignore
-        configuration.extraWatchPaths = watch.map(Self.absolutePath)
-        configuration.pollMilliseconds = poll
-        configuration.spa = spa
-        configuration.cors = cors
-        configuration.allowedHosts = allowHost
-        configuration.streamInterval = stream ? .milliseconds(Int64((streamInterval * 1000).rounded())) : nil
-        return configuration
-    }
-
-    /// `path` made absolute against the working directory, without `.` segments or a trailing slash.
-    static func absolutePath(_ path: String) -> String {
-        var full = path
-        if !path.hasPrefix("/") {
-            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-            let cwd = getcwd(&buffer, buffer.count).map { _ in String(cString: buffer) } ?? "."
-            full = cwd + "/" + path
-        }
-        var parts: [Substring] = []
-        for part in full.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..": if !parts.isEmpty { parts.removeLast() }
-            default: parts.append(part)
-            }
-        }
-        return "/" + parts.joined(separator: "/")
+    static func workingDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        return getcwd(&buffer, buffer.count).map { _ in String(cString: buffer) } ?? "/"
     }
 }

@@ -19,6 +19,11 @@ public struct SwellConfiguration: Sendable {
     public var liveReload: Bool = true
     /// Quiet period that coalesces a burst of changes, in milliseconds.
     public var waitMilliseconds: Int = 50
+    /// `--wait auto` (the default): a finished save of one file needs only a 5 ms settle
+    /// period. A `--wait MS` given explicitly turns it off: every batch waits MS of quiet.
+    public var adaptiveQuiet: Bool = true
+    /// Files never served nor listed, whatever path or link reaches them (the config file).
+    public var hiddenFiles: [String] = []
     /// Extra ignore patterns (`--ignore`).
     public var ignorePatterns: [String] = []
     /// Extra folders to watch (`--watch`).
@@ -31,6 +36,9 @@ public struct SwellConfiguration: Sendable {
     public var cors: Bool = false
     /// Extra Host names accepted when bound to loopback.
     public var allowedHosts: [String] = []
+    /// Headers set on every response for ROOT (`--header`), replacing one of the same name;
+    /// never on `/__swell/*`. `ResponseHeader` refuses framing and hop-by-hop names.
+    public var headers: [ResponseHeader] = []
     /// Seconds between `/stream` ticks; `nil` disables the endpoint.
     public var streamInterval: Duration? = .seconds(1)
     /// Version string reported by the server.

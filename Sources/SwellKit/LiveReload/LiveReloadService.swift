@@ -75,7 +75,8 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
     }
 
     private func loop(_ sink: @escaping @Sendable (Int, WatcherOutput) -> Void) async {
-        var batcher = ChangeBatcher<C>(quiet: .milliseconds(configuration.waitMilliseconds))
+        let quiet = Duration.milliseconds(configuration.waitMilliseconds)
+        var batcher = ChangeBatcher<C>(quiet: quiet, settleQuiet: configuration.adaptiveQuiet ? nil : quiet)
         while true {
             switch await inbox.next(until: batcher.deadline, clock: clock) {
             case .cancelled:

@@ -23,7 +23,8 @@ import NIOCore
 /// 10. **Clean URL** `PATH.html`.
 /// 11. **`--spa`** fallback, then **`404`** (`ROOT/404.html`, else a plain page).
 ///
-/// Steps 6–11 are `StaticFileResponder`'s. Routing is by the decoded path rather than
+/// Steps 6–11 are `StaticFileResponder`'s. Every answer but step 3's then gets the user's
+/// `--header`s, replacing any of the same name: never Swell's own endpoints. Routing is by the decoded path rather than
 /// Hummingbird's router so that every target goes through `RequestPath` exactly once.
 struct SwellResponder: HTTPResponder {
     typealias Context = SwellRequestContext
@@ -33,16 +34,28 @@ struct SwellResponder: HTTPResponder {
     let hostCheck: HostCheckMiddleware<Context>?
     let control: ControlRoutes?
     let cors: Bool
+    let userHeaders: HTTPFields
 
     init(configuration: SwellConfiguration, root: RootDirectory, control: ControlRoutes?, cache: FileCache? = nil) {
         files = StaticFileResponder(
             root: root,
-            options: .init(spa: configuration.spa, cors: configuration.cors, injection: InjectionPolicy(enabled: control != nil), cache: cache)
+            options: .init(
+                spa: configuration.spa,
+                cors: configuration.cors,
+                injection: InjectionPolicy(enabled: control != nil),
+                cache: cache,
+                hidden: HiddenFiles(paths: configuration.hiddenFiles)
+            )
         )
         counter = configuration.streamInterval.map(CounterStream.init(interval:))
         hostCheck = configuration.isLoopbackBind ? HostCheckMiddleware(allowedHosts: configuration.allowedHosts) : nil
         self.control = control
         cors = configuration.cors
+        var userHeaders = HTTPFields()
+        for header in configuration.headers {
+            if let name = HTTPField.Name(header.name) { userHeaders.append(HTTPField(name: name, value: header.value)) }
+        }
+        self.userHeaders = userHeaders
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -60,33 +73,42 @@ struct SwellResponder: HTTPResponder {
     }
 
     private func route(_ request: Request, context: Context) -> Response {
+        let (response, isSwells) = answer(request, context: context)
+        guard !isSwells, !userHeaders.isEmpty else { return response }
+        var withHeaders = response
+        for field in userHeaders { withHeaders.headers[field.name] = field.value }
+        return withHeaders
+    }
+
+    /// The answer, and whether it is one of Swell's own endpoints (which `--header` never touches).
+    private func answer(_ request: Request, context: Context) -> (Response, isSwells: Bool) {
         // 2.
         let path: RequestPath
         do {
             path = try RequestPath.parse(request.head.path ?? "/")
         } catch {
-            return files.response(for: error, request: request)
+            return (files.response(for: error, request: request), false)
         }
         // 3.
         if path.segments.first == "__swell" {
-            if CrossSitePolicy.refuses(request) { return CrossSitePolicy.forbidden() }
+            if CrossSitePolicy.refuses(request) { return (CrossSitePolicy.forbidden(), true) }
             if path.segments.count == 2, let control,
                 let response = control.respond(to: request, name: path.segments[1], eventLoop: context.eventLoop)
             {
-                return response
+                return (response, true)
             }
-            return files.notFound(request, urlPath: path.urlPath)
+            return (files.notFound(request, urlPath: path.urlPath), true)
         }
         // 4.
         if let counter, path.segments == ["stream"], !path.hasTrailingSlash,
             request.method == .get || request.method == .head, !hasRegularFile(path)
         {
-            return counter.response(to: request)
+            return (counter.response(to: request), false)
         }
         // 5.
-        if !cors && CrossSitePolicy.refuses(request) { return CrossSitePolicy.forbidden() }
+        if !cors && CrossSitePolicy.refuses(request) { return (CrossSitePolicy.forbidden(), false) }
         // 6–11.
-        return files.respond(to: request, path: path)
+        return (files.respond(to: request, path: path), false)
     }
 
     private func hasRegularFile(_ path: RequestPath) -> Bool {

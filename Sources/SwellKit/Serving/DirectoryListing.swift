@@ -17,7 +17,7 @@ struct DirectoryListing: Sendable {
     let entries: [Entry]
 
     /// Reads the folder `folder` (opened at `relativePath` under `root`).
-    init(folder: OpenFile, relativePath: String, urlPath: String, root: RootDirectory) {
+    init(folder: OpenFile, relativePath: String, urlPath: String, root: RootDirectory, isHidden: (FileStamp) -> Bool = { _ in false }) {
         self.urlPath = urlPath
         var entries: [Entry] = []
         let readable = openat(folder.descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -27,7 +27,7 @@ struct DirectoryListing: Sendable {
                 if name.hasPrefix(".") { return }
                 let childPath = relativePath == "." ? name : relativePath + "/" + name
                 // Opening through ROOT's descriptor both tells the kind and drops escaping symlinks.
-                guard case .success(let child) = root.open(childPath), child.kind != .other else { return }
+                guard case .success(let child) = root.open(childPath), child.kind != .other, !isHidden(child.stamp) else { return }
                 entries.append(Entry(name: name, isFolder: child.kind == .directory, size: child.size))
             }
         } else if readable >= 0 {

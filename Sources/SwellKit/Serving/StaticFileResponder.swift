@@ -19,6 +19,8 @@ struct StaticFileResponder: Sendable {
         var injection = InjectionPolicy(enabled: false)
         /// Small files' bytes kept between requests; nil reads every file each time.
         var cache: FileCache?
+        /// Never served or listed (the config file).
+        var hidden = HiddenFiles(paths: [])
     }
 
     let root: RootDirectory
@@ -90,7 +92,10 @@ struct StaticFileResponder: Sendable {
         case .success:
             break
         }
-        let listing = DirectoryListing(folder: folder, relativePath: path.relativePath, urlPath: path.urlPath, root: root)
+        let hidden = options.hidden
+        let listing = DirectoryListing(folder: folder, relativePath: path.relativePath, urlPath: path.urlPath, root: root) { stamp in
+            !hidden.isEmpty && hidden.hides(stamp)
+        }
         return html(.ok, listing.html, request: request)
     }
 
@@ -130,6 +135,9 @@ struct StaticFileResponder: Sendable {
 
     /// A file: plan the answer, then write it.
     func serve(_ source: FileSource, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        if !options.hidden.isEmpty && options.hidden.hides(source.stamp) {
+            return html(.notFound, StatusPage.notFound(urlPath: request.head.path ?? "/"), request: request)
+        }
         let contentType = ContentTypes.forExtension(FileExtension.of(name))
         let plan: FileResponsePlan
         do {

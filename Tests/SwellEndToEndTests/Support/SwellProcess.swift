@@ -16,8 +16,9 @@ final class SwellProcess: Sendable {
     private let exitStatus = Shared<Int32?>(nil)
 
     /// Launches `swell arguments…` with an optional environment override.
-    init(_ arguments: [String], environment: [String: String]? = nil, prefix: [String] = []) throws {
+    init(_ arguments: [String], environment: [String: String]? = nil, prefix: [String] = [], in directory: String? = nil) throws {
         process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if prefix.isEmpty {
             process.executableURL = URL(fileURLWithPath: try Self.binary())
             process.arguments = arguments

@@ -1,0 +1,182 @@
+import SwellKit
+
+/// The options in force: the command line's, then the config file's, then the defaults.
+/// A list given on the command line replaces the file's; every path is absolute by now.
+struct ResolvedOptions: Sendable {
+    enum Source: Sendable, Equatable {
+        case commandLine
+        case file(line: Int?)
+    }
+
+    /// A value that cannot be used: exit 64, saying which flag or which line of the file set it.
+    struct Problem: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// What was set, by whom; a key not here has its default.
+    let set: [String: (value: OptionValue, source: Source)]
+    let file: ConfigFile?
+
+    init(commandLine: [String: OptionValue], file: ConfigFile?) {
+        var set: [String: (value: OptionValue, source: Source)] = [:]
+        for (key, entry) in file?.values ?? [:] { set[key] = (entry.value, .file(line: entry.line)) }
+        for (key, value) in commandLine { set[key] = (value, .commandLine) }
+        self.set = set
+        self.file = file
+    }
+
+    func value(_ key: String) -> OptionValue? {
+        set[key]?.value ?? OptionRegistry.spec(key)?.defaultValue
+    }
+
+    func bool(_ key: String) -> Bool {
+        if case .bool(let value) = value(key) { return value }
+        return false
+    }
+
+    func strings(_ key: String) -> [String] {
+        if case .strings(let values) = value(key) { return values }
+        return []
+    }
+
+    /// Where `key` was set, for messages: `--port` or `swell.toml:3`.
+    func origin(_ key: String) -> String {
+        switch set[key]?.source {
+        case .file(let line): "\(file?.path ?? "the config file")\(line.map { ":\($0)" } ?? "") (\(key))"
+        default: "--\(key)"
+        }
+    }
+
+    /// The checks `swell --help` promises, on the merged values.
+    func validate() throws(Problem) {
+        if case .int(let port) = value("port"), !(0...65535).contains(port) {
+            throw Problem(description: "\(origin("port")) must be between 0 and 65535, not \(port)")
+        }
+        if case .int(let wait) = value("wait"), wait < 0 {
+            throw Problem(description: "\(origin("wait")) must be 0 or more milliseconds, or auto, not \(wait)")
+        }
+        if case .int(let poll) = value("poll"), poll < 10 {
+            throw Problem(description: "\(origin("poll")) must be at least 10 milliseconds, not \(poll)")
+        }
+        if case .number(let interval) = value("stream-interval"), !(interval > 0 && interval <= 86_400) {
+            throw Problem(description: "\(origin("stream-interval")) must be more than 0 and at most 86400 seconds")
+        }
+        if bool("quiet") && bool("verbose") { throw Problem(description: "--quiet and --verbose cannot be combined") }
+        if case .string(let host) = value("host"), host.isEmpty {
+            throw Problem(description: "\(origin("host")) needs an address, such as 127.0.0.1 or 0.0.0.0")
+        }
+        if case .string(let path) = value("open"), !path.hasPrefix("/") {
+            throw Problem(description: "\(origin("open")) takes a URL path that starts with /, such as --open=/docs/, not \"\(path)\"")
+        }
+        for text in strings("header") {
+            do {
+                _ = try ResponseHeader(parsing: text)
+            } catch {
+                throw Problem(description: "\(error) (\(origin("header")))")
+            }
+        }
+    }
+
+    /// The engine's configuration; relative paths from the command line start at `workingDirectory`.
+    func configuration(workingDirectory: String) -> SwellConfiguration {
+        let absolute = { (path: String) in Paths.absolute(path, from: workingDirectory) }
+        var root = "."
+        if case .string(let path) = value("root") { root = path }
+        var configuration = SwellConfiguration(root: absolute(root))
+        if case .string(let host) = value("host") { configuration.host = host }
+        if case .int(let port) = value("port") { configuration.port = port }
+        configuration.portIsExplicit = set["port"] != nil
+        configuration.liveReload = bool("reload")
+        switch value("wait") {
+        case .int(let wait):
+            configuration.waitMilliseconds = wait
+            configuration.adaptiveQuiet = false
+        default:
+            configuration.adaptiveQuiet = true
+        }
+        configuration.ignorePatterns = strings("ignore")
+        configuration.extraWatchPaths = strings("watch").map(absolute)
+        switch value("poll") {
+        case .int(let interval): configuration.pollMilliseconds = interval
+        case .bool(true):
+            if case .millisecondsOrFlag(let interval) = OptionRegistry.spec("poll")?.kind { configuration.pollMilliseconds = interval }
+        default: configuration.pollMilliseconds = nil
+        }
+        configuration.spa = bool("spa")
+        configuration.cors = bool("cors")
+        configuration.allowedHosts = strings("allow-host")
+        configuration.headers = strings("header").compactMap { try? ResponseHeader(parsing: $0) }
+        var interval = 1.0
+        if case .number(let seconds) = value("stream-interval") { interval = seconds }
+        configuration.streamInterval = bool("stream") ? .milliseconds(Int64((interval * 1000).rounded())) : nil
+        if let file { configuration.hiddenFiles = [file.absolutePath] }
+        return configuration
+    }
+
+    /// The URL path `--open` asks for, or nil.
+    var openPath: String? {
+        switch value("open") {
+        case .bool(true): "/"
+        case .string(let path): path
+        default: nil
+        }
+    }
+
+    /// The effective configuration as TOML: what was set, then every default as a comment,
+    /// so that reading it back changes nothing.
+    func printed(workingDirectory: String) -> String {
+        var lines = ["# swell --print-config: the options in force. Lines set by the command line or"]
+        lines.append("# the config file are values; the rest are the defaults, as comments.")
+        for spec in OptionRegistry.all {
+            if var value = set[spec.key]?.value {
+                if spec.isPath { value = Self.absolute(value, from: workingDirectory) }
+                lines.append("\(spec.key) = \(value.toml)")
+            } else if let fallback = spec.defaultValue {
+                lines.append("# \(spec.key) = \(fallback.toml)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func absolute(_ value: OptionValue, from folder: String) -> OptionValue {
+        switch value {
+        case .string(let path): .string(Paths.absolute(path, from: folder))
+        case .strings(let paths): .strings(paths.map { Paths.absolute($0, from: folder) })
+        default: value
+        }
+    }
+
+    /// What the banner says about the file: its name and keys, and a warning for each key that
+    /// changes who can reach the server or what it runs.
+    var fileNotice: [String] {
+        guard let file else { return [] }
+        let keys = OptionRegistry.all.map(\.key).filter { file.values[$0] != nil }
+        let named = keys.map { key in
+            if case .file = set[key]?.source { return key }
+            return key + " (overridden)"
+        }
+        var lines = ["  Config:  \(file.path)" + (keys.isEmpty ? " (sets nothing)" : " sets \(named.joined(separator: ", "))")]
+        for key in keys where OptionRegistry.spec(key)?.warnsWhenFileSetsIt == true {
+            guard case .file = set[key]?.source else { continue }
+            lines.append("  Warning: \(file.path) sets \(key) = \(set[key]!.value.toml); check that you meant it")
+        }
+        return lines
+    }
+}
+
+/// Paths as the command line means them.
+enum Paths {
+    /// `path` made absolute against `folder`, without `.` segments or a trailing slash.
+    static func absolute(_ path: String, from folder: String) -> String {
+        let full = path.hasPrefix("/") ? path : folder + "/" + path
+        var parts: [Substring] = []
+        for part in full.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}
