@@ -26,9 +26,10 @@ import Testing
         let hub = EventHub(instanceID: "test")
         let service: LiveReloadService<TestClock>
 
-        init(waitMilliseconds: Int = 50) {
+        init(waitMilliseconds: Int = 50, adaptive: Bool = true) {
             var configuration = SwellConfiguration(root: "/r")
             configuration.waitMilliseconds = waitMilliseconds
+            configuration.adaptiveQuiet = adaptive
             var logger = Logger(label: "swell.test")
             logger.logLevel = .critical
             let watcher = self.watcher
@@ -95,6 +96,23 @@ import Testing
             await fixture.change("/r/a.css", settles: true, deadline: 5)
             fixture.clock.advance(by: .milliseconds(5))
             #expect(await eventually(within: .seconds(5), every: .milliseconds(1)) { fixture.published == 1 })
+        }
+    }
+
+    /// `--wait 400` given explicitly: a finished save waits the whole 400 ms too, so two files
+    /// written 200 ms apart are one event (SPEC, Quiet period).
+    @Test func anExplicitWaitMeansWhatItSaysEvenForAFinishedSave() async throws {
+        let fixture = Fixture(waitMilliseconds: 400, adaptive: false)
+        try await running(fixture) {
+            await fixture.change("/r/a.html", settles: true, deadline: 400)
+            fixture.clock.advance(by: .milliseconds(200))
+            await fixture.change("/r/b.html", settles: true, deadline: 600)
+            fixture.clock.advance(by: .milliseconds(399))
+            #expect(fixture.clock.deadlines == [.milliseconds(600)])
+            #expect(fixture.published == 0)
+            fixture.clock.advance(by: .milliseconds(1))
+            #expect(await eventually(within: .seconds(5), every: .milliseconds(1)) { fixture.published == 1 })
+            #expect(fixture.hub.lastEventID?.sequence == 1, "one event for both files")
         }
     }
 
