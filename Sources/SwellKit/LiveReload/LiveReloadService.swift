@@ -51,8 +51,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             kind: configuration.pollMilliseconds == nil ? .inotify : .polling,
             roots: [configuration.root] + configuration.extraWatchPaths,
             ignore: ignore,
-            factory: watchers ?? .standard(pollInterval: .milliseconds(configuration.pollMilliseconds ?? 500)),
-            logger: logger
+            factory: watchers ?? .standard(pollInterval: .milliseconds(configuration.pollMilliseconds ?? 500))
         )
     }
 

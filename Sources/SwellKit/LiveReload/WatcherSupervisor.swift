@@ -1,4 +1,3 @@
-import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -42,14 +41,12 @@ final class WatcherSupervisor: Sendable {
     private let roots: [String]
     private let ignore: IgnoreRules
     private let factory: WatcherFactory
-    private let logger: Logger
     private let state: Mutex<State>
 
-    init(kind: WatcherKind, roots: [String], ignore: IgnoreRules, factory: WatcherFactory, logger: Logger) {
+    init(kind: WatcherKind, roots: [String], ignore: IgnoreRules, factory: WatcherFactory) {
         self.roots = roots
         self.ignore = ignore
         self.factory = factory
-        self.logger = logger
         state = Mutex(State(kind: kind))
     }
 
