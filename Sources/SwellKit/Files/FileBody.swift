@@ -34,6 +34,10 @@ enum FileBody {
 
     /// `segments` of bytes already in memory (a cached file): slices of one shared buffer, no copy.
     static func body(_ bytes: ByteBuffer, segments: [Segment]) -> ResponseBody {
+        // The common case, a whole small file from the cache: one slice, nothing else allocated.
+        if segments.count == 1, case .file(let range) = segments[0] {
+            return ResponseBody(byteBuffer: bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!)
+        }
         let buffers = segments.map { segment -> ByteBuffer in
             switch segment {
             case .file(let range): bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!

@@ -172,7 +172,7 @@ struct StaticFileResponder: Sendable {
 
     func baseHeaders(contentType: String) -> HTTPFields {
         var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-cache", .contentTypeOptions: "nosniff"]
-        headers.append(contentsOf: policyHeaders(isHTML: ContentTypes.isHTML(contentType)))
+        addPolicyHeaders(to: &headers, isHTML: ContentTypes.isHTML(contentType))
         return headers
     }
 
@@ -180,13 +180,18 @@ struct StaticFileResponder: Sendable {
     /// `Sec-Fetch-Dest` (navigations get the script), and CORP, or ACAO with `--cors`.
     private func policyHeaders(isHTML: Bool) -> HTTPFields {
         var headers: HTTPFields = [:]
+        addPolicyHeaders(to: &headers, isHTML: isHTML)
+        return headers
+    }
+
+    /// The same, written into headers being built (the per-request path: no second collection).
+    private func addPolicyHeaders(to headers: inout HTTPFields, isHTML: Bool) {
         if options.injection.enabled && isHTML { headers[.vary] = "Sec-Fetch-Dest" }
         if options.cors {
             headers[.accessControlAllowOrigin] = "*"
         } else {
             headers[.crossOriginResourcePolicy] = "same-origin"
         }
-        return headers
     }
 
     private func acceptsHTML(_ request: Request) -> Bool {
