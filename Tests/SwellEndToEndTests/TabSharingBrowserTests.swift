@@ -50,18 +50,16 @@ extension BrowserTests {
 
             /// Polls each tab in turn until `script` is true in all of them; false after `timeout`.
             func waitInEvery(_ tabs: [String], _ script: String, timeout: Duration = .seconds(30)) async throws -> Bool {
-                let deadline = ContinuousClock.now.advanced(by: timeout)
                 var pending = tabs
-                while !pending.isEmpty, ContinuousClock.now < deadline {
+                return try await eventually(within: timeout, every: .milliseconds(100)) {
                     var still: [String] = []
                     for tab in pending {
                         try await browser.switchTo(tab)
                         if try await browser.run(script) as? Bool != true { still.append(tab) }
                     }
                     pending = still
-                    if !pending.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+                    return pending.isEmpty
                 }
-                return pending.isEmpty
             }
 
             func valuesInEvery(_ tabs: [String], _ script: String) async throws -> [String] {
@@ -79,11 +77,10 @@ extension BrowserTests {
 
             /// Polls `/__swell/status` until `condition` holds; the last status either way.
             func waitForStatus(timeout: Duration = .seconds(10), _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
-                let deadline = ContinuousClock.now.advanced(by: timeout)
                 var last = try await status()
-                while !condition(last), ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(50))
+                try await eventually(within: timeout, every: .milliseconds(50)) {
                     last = try await status()
+                    return condition(last)
                 }
                 return last
             }

@@ -58,9 +58,8 @@ final class WebDriver: Sendable {
         // The session (and its browser) is gone; chromedriver ignores SIGTERM while idle, so SIGKILL.
         kill(driver.processIdentifier, SIGKILL)
         // Bounded: Foundation's waitUntilExit can wait on a run loop nobody drives here.
-        for _ in 0..<100 where driver.isRunning {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        let driver = self.driver
+        await eventually(within: .seconds(2), every: .milliseconds(20)) { !driver.isRunning }
     }
 
     func open(_ url: String) async throws {
