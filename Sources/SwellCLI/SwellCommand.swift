@@ -157,7 +157,7 @@ struct SwellCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         if printConfig {
-            Console.out(options.printed(workingDirectory: workingDirectory))
+            Console.out(options.printed())
             return
         }
         let quiet = options.bool("quiet"), verbose = options.bool("verbose")

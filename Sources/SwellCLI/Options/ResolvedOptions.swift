@@ -124,26 +124,18 @@ struct ResolvedOptions: Sendable {
 
     /// The effective configuration as TOML: what was set, then every default as a comment,
     /// so that reading it back changes nothing.
-    func printed(workingDirectory: String) -> String {
+    func printed() -> String {
         var lines = ["# swell --print-config: the options in force. Lines set by the command line or"]
         lines.append("# the config file are values; the rest are the defaults, as comments.")
         for spec in OptionRegistry.all {
-            if var value = set[spec.key]?.value {
-                if spec.isPath { value = Self.absolute(value, from: workingDirectory) }
+            // Paths are absolute already: the command line's from the working directory, the file's from the file.
+            if let value = set[spec.key]?.value {
                 lines.append("\(spec.key) = \(value.toml)")
             } else if let fallback = spec.defaultValue {
                 lines.append("# \(spec.key) = \(fallback.toml)")
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    private static func absolute(_ value: OptionValue, from folder: String) -> OptionValue {
-        switch value {
-        case .string(let path): .string(Paths.absolute(path, from: folder))
-        case .strings(let paths): .strings(paths.map { Paths.absolute($0, from: folder) })
-        default: value
-        }
     }
 
     /// What the banner says about the file: its name and keys, and a warning for each key that

@@ -10,8 +10,24 @@
 /// Files that are never served or listed, whatever path or symlink reaches them: the config
 /// file when it sits inside ROOT. Told apart by device and inode, read again on each check, so
 /// an editor's save that replaces the file (a new inode) is hidden as well.
+///
+/// Only a file inside ROOT can be reached at all (a link from ROOT to outside it is refused
+/// anyway), so the others are dropped here and cost the request path nothing: the common
+/// layout, `swell.toml` beside `root = "public"`, checks nothing per request.
 struct HiddenFiles: Sendable {
     let paths: [String]
+
+    /// `paths` that lie inside `root`, both with every symlink resolved.
+    init(paths: [String], root: String) {
+        let resolvedRoot = Self.resolved(root) ?? root
+        self.paths = paths.filter { Self.resolved($0)?.hasPrefix(resolvedRoot + "/") ?? false }
+    }
+
+    private static func resolved(_ path: String) -> String? {
+        guard let pointer = realpath(path, nil) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
 
     var isEmpty: Bool { paths.isEmpty }
 

@@ -44,7 +44,7 @@ struct SwellResponder: HTTPResponder {
                 cors: configuration.cors,
                 injection: InjectionPolicy(enabled: control != nil),
                 cache: cache,
-                hidden: HiddenFiles(paths: configuration.hiddenFiles)
+                hidden: HiddenFiles(paths: configuration.hiddenFiles, root: configuration.root)
             )
         )
         counter = configuration.streamInterval.map(CounterStream.init(interval:))

@@ -20,7 +20,7 @@ struct StaticFileResponder: Sendable {
         /// Small files' bytes kept between requests; nil reads every file each time.
         var cache: FileCache?
         /// Never served or listed (the config file).
-        var hidden = HiddenFiles(paths: [])
+        var hidden = HiddenFiles(paths: [], root: "/")
     }
 
     let root: RootDirectory

@@ -11,11 +11,24 @@ import CInotifyTools
 
 extension InotifyEventThread {
     /// Watches `folder` and every folder below it that is not ignored. Returns false when
-    /// the watch limit stopped it (the registration has been told).
-    func walk(_ folder: String, _ registration: InotifyTools.Registration, reportFilesAsCreated: Bool, since: timespec?) -> Bool {
+    /// the watch limit stopped it (the registration has been told). `inode` is the folder's
+    /// when the caller read it from its parent's entry (the walk's own recursion), which spares
+    /// a stat per folder of a large tree.
+    func walk(
+        _ folder: String,
+        _ registration: InotifyTools.Registration,
+        reportFilesAsCreated: Bool,
+        since: timespec?,
+        inode known: UInt64? = nil
+    ) -> Bool {
         var info = stat()
-        guard stat(folder, &info) == 0 else { return true }  // vanished meanwhile: nothing to watch
-        let inode = UInt64(info.st_ino)
+        let inode: UInt64
+        if let known {
+            inode = known
+        } else {
+            guard stat(folder, &info) == 0 else { return true }  // vanished meanwhile: nothing to watch
+            inode = UInt64(info.st_ino)
+        }
         releaseStaleName(folder, inode: inode)
         if inotifytools_watch_file(folder + "/", InotifyMask.watched) == 0 {
             let error = inotifytools_error()
@@ -29,7 +42,7 @@ extension InotifyEventThread {
         guard let stream = opendir(folder) else { return true }
         defer { closedir(stream) }
         var complete = true
-        DirectoryEntries.forEachRaw(in: stream) { name, type, descriptor in
+        DirectoryEntries.forEachRaw(in: stream) { name, type, entryInode, descriptor in
             guard complete else { return }
             // d_type spares a stat per entry; files are stat'ed only on the first walk, to find
             // saves made while it ran.
@@ -46,7 +59,7 @@ extension InotifyEventThread {
                 let path = folder + "/" + String(cString: name)
                 if registration.isIgnoredEntry(path, true) { return }
                 if reportFilesAsCreated { registration.sink(.change(WatchEvent(path: path, kind: .created, isDirectory: true))) }
-                complete = walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, since: since)
+                complete = walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, since: since, inode: entryInode)
             } else if reportFilesAsCreated {
                 let path = folder + "/" + String(cString: name)
                 if registration.isIgnoredEntry(path, false) { return }
