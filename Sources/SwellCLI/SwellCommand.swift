@@ -83,6 +83,23 @@ struct SwellCommand: AsyncParsableCommand {
     )
     var header: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Build command, run by /bin/sh -c in the current folder at start and after each change in the sources; ROOT is its output. Pages reload once it is done and show its errors.",
+            valueName: "cmd"
+        )
+    )
+    var exec: String?
+
+    @Option(
+        help: ArgumentHelp("What a change must touch to start a build (repeatable; default: the current folder, less ROOT).", valueName: "path"),
+        completion: .directory
+    )
+    var source: [String] = []
+
+    @Option(name: .customLong("exec-timeout"), help: ArgumentHelp("Kill a build that runs longer than S seconds (default: none).", valueName: "s"))
+    var execTimeout: Double?
+
     @Option(name: .customLong("stream-interval"), help: ArgumentHelp("Seconds between /stream demo ticks (default 1).", valueName: "s"))
     var streamInterval: Double?
 
@@ -139,6 +156,9 @@ struct SwellCommand: AsyncParsableCommand {
         if let cors { values["cors"] = .bool(cors) }
         if !allowHost.isEmpty { values["allow-host"] = .strings(allowHost) }
         if !header.isEmpty { values["header"] = .strings(header) }
+        if let exec { values["exec"] = .string(exec) }
+        if !source.isEmpty { values["source"] = .strings(source.map { Paths.absolute($0, from: workingDirectory) }) }
+        if let execTimeout { values["exec-timeout"] = .number(execTimeout) }
         if let streamInterval { values["stream-interval"] = .number(streamInterval) }
         if let stream { values["stream"] = .bool(stream) }
         if let quiet { values["quiet"] = .bool(quiet) }
@@ -151,7 +171,7 @@ struct SwellCommand: AsyncParsableCommand {
         let options: ResolvedOptions
         do {
             options = ResolvedOptions(commandLine: commandLineValues, file: try ConfigFile.find(explicit: config, in: workingDirectory))
-            try options.validate()
+            try options.validate(workingDirectory: workingDirectory)
         } catch {
             // Printed as swift-argument-parser prints any usage error, and exit 64.
             throw ValidationError("\(error)")

@@ -47,8 +47,9 @@ struct ResolvedOptions: Sendable {
         }
     }
 
-    /// The checks `swell --help` promises, on the merged values.
-    func validate() throws(Problem) {
+    /// The checks `swell --help` promises, on the merged values. `workingDirectory` is where
+    /// the build would run.
+    func validate(workingDirectory: String = "/") throws(Problem) {
         if case .int(let port) = value("port"), !(0...65535).contains(port) {
             throw Problem(description: "\(origin("port")) must be between 0 and 65535, not \(port)")
         }
@@ -67,6 +68,23 @@ struct ResolvedOptions: Sendable {
         }
         if case .string(let path) = value("open"), !path.hasPrefix("/") {
             throw Problem(description: "\(origin("open")) takes a URL path that starts with /, such as --open=/docs/, not \"\(path)\"")
+        }
+        if case .string(let command) = value("exec") {
+            if command.allSatisfy(\.isWhitespace) { throw Problem(description: "\(origin("exec")) needs a command, such as --exec \"hugo\"") }
+            if !bool("reload") { throw Problem(description: "--exec needs live reload: drop --no-reload (\(origin("reload")))") }
+            var root = workingDirectory
+            if case .string(let path) = value("root") { root = Paths.absolute(path, from: workingDirectory) }
+            if strings("source").isEmpty && (root == workingDirectory || workingDirectory.hasPrefix(root + "/")) {
+                throw Problem(
+                    description:
+                        "--exec builds in place here (ROOT is the current folder): name what the build reads with --source, such as --source scss"
+                )
+            }
+        } else if !strings("source").isEmpty || set["exec-timeout"] != nil {
+            throw Problem(description: "\(set["source"] != nil ? origin("source") : origin("exec-timeout")) only applies with --exec CMD")
+        }
+        if case .number(let timeout) = value("exec-timeout"), !(timeout > 0) {
+            throw Problem(description: "\(origin("exec-timeout")) must be more than 0 seconds")
         }
         for text in strings("header") {
             do {
@@ -110,6 +128,16 @@ struct ResolvedOptions: Sendable {
         if case .number(let seconds) = value("stream-interval") { interval = seconds }
         configuration.streamInterval = bool("stream") ? .milliseconds(Int64((interval * 1000).rounded())) : nil
         if let file { configuration.hiddenFiles = [file.absolutePath] }
+        if case .string(let command) = value("exec") {
+            var timeout: Duration?
+            if case .number(let seconds) = value("exec-timeout") { timeout = .milliseconds(Int64((seconds * 1000).rounded())) }
+            configuration.build = BuildSettings(
+                command: command,
+                projectFolder: workingDirectory,
+                sources: strings("source").map(absolute),
+                timeout: timeout
+            )
+        }
         return configuration
     }
 

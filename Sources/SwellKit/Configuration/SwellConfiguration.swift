@@ -39,6 +39,9 @@ public struct SwellConfiguration: Sendable {
     /// Headers set on every response for ROOT (`--header`), replacing one of the same name;
     /// never on `/__swell/*`. `ResponseHeader` refuses framing and hop-by-hop names.
     public var headers: [ResponseHeader] = []
+    /// The site's build (`--exec`); nil serves ROOT as it is. With a build, ROOT may be missing
+    /// until the first build has made it.
+    public var build: BuildSettings?
     /// Seconds between `/stream` ticks; `nil` disables the endpoint.
     public var streamInterval: Duration? = .seconds(1)
     /// Version string reported by the server.

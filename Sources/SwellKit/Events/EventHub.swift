@@ -19,6 +19,8 @@ final class EventHub: Sendable {
         /// for a stream a SharedWorker or an elected tab holds on their behalf.
         var pages: [Int: Int] = [:]
         var nextClient = 1
+        /// Where the build stands; nil when Swell runs no build.
+        var build: BuildStatus?
     }
 
     /// Above this, a client's page count is not believed (it is only ever reported by
@@ -41,11 +43,12 @@ final class EventHub: Sendable {
     /// whether it is stale.
     func hello(for client: ClientQueue) -> LiveEvent {
         let last = lastEventID.map { JSONText.string($0.description) } ?? "null"
+        let build = buildStatus.map { ",\"build\":" + $0.eventJSON } ?? ""
         return LiveEvent(
             id: nil,
             name: .hello,
             data: "{\"server\":" + JSONText.string(instanceID) + ",\"version\":" + JSONText.string(version)
-                + ",\"client\":\(client.id),\"last\":" + last + "}"
+                + ",\"client\":\(client.id),\"last\":" + last + build + "}"
         )
     }
 
@@ -62,6 +65,20 @@ final class EventHub: Sendable {
         for client in clients { client.push(event) }
         return event
     }
+
+    /// Sends where the build stands to every stream, and keeps it for the `hello` of streams
+    /// opened later. Not numbered and not replayed: only the current state matters.
+    func publishBuild(_ status: BuildStatus) {
+        let event = LiveEvent.build(status)
+        let clients = state.withLock { state in
+            state.build = status
+            return Array(state.clients.values)
+        }
+        for client in clients { client.push(event) }
+    }
+
+    /// The latest build status; nil when Swell runs no build.
+    var buildStatus: BuildStatus? { state.withLock { $0.build } }
 
     /// Registers a client. Its queue starts with what it missed since `lastEventID`: the
     /// events themselves when they are still buffered, else one `reload`.

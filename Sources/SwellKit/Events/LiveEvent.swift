@@ -3,7 +3,7 @@ import NIOCore
 /// One message on the live-reload channel.
 struct LiveEvent: Sendable, Equatable {
     enum Name: String, Sendable {
-        case hello, reload, update
+        case hello, reload, update, build
     }
 
     /// nil for `hello`, which must not move the browser's last event id.
@@ -29,6 +29,11 @@ struct LiveEvent: Sendable, Equatable {
         if !change.files.isEmpty { json += ",\"files\":" + JSONText.array(change.files) }
         json += "}"
         return LiveEvent(id: id, name: change.isUpdate ? .update : .reload, data: json)
+    }
+
+    /// Where the site's build stands (`--exec`): no id, never replayed.
+    static func build(_ status: BuildStatus) -> LiveEvent {
+        LiveEvent(id: nil, name: .build, data: status.eventJSON)
     }
 
     /// A reload that stands for events a client missed.

@@ -76,12 +76,20 @@ final class RootDirectory: Sendable {
         case returned
     }
 
-    /// Opens ROOT itself. Throws a `SwellError` that names the fix.
-    init(path: String, forceComponentWalk: Bool = false) throws(SwellError) {
+    /// Opens ROOT itself. Throws a `SwellError` that names the fix. `mayBeMissing` (a build's
+    /// output before its first run) starts with nothing served instead of failing on a missing ROOT.
+    init(path: String, forceComponentWalk: Bool = false, mayBeMissing: Bool = false) throws(SwellError) {
         self.path = path
         self.usesOpenat2 = !forceComponentWalk && swell_openat2_available() != 0
-        current = Mutex(try Self.openHandle(path))
+        do {
+            current = Mutex(try Self.openHandle(path))
+        } catch .rootMissing where mayBeMissing {
+            current = Mutex(nil)
+        }
     }
+
+    /// Whether a folder is being served now.
+    var isPresent: Bool { current.withLock { $0 != nil } }
 
     private static func openHandle(_ path: String) throws(SwellError) -> Handle {
         var info = stat()

@@ -12,6 +12,8 @@ struct RootMonitor: Service {
     let root: RootDirectory
     let logger: Logger
     let interval: Duration
+    /// True while ROOT going and coming back is expected (a build re-creating it): no console line then.
+    let isQuiet: @Sendable () -> Bool
     /// Called on each change, after the new state is served: live reload re-watches and reloads pages.
     let onChange: @Sendable (RootDirectory.Change) -> Void
 
@@ -19,22 +21,26 @@ struct RootMonitor: Service {
         root: RootDirectory,
         logger: Logger,
         interval: Duration = .milliseconds(250),
+        isQuiet: @escaping @Sendable () -> Bool = { false },
         onChange: @escaping @Sendable (RootDirectory.Change) -> Void
     ) {
         self.root = root
         self.logger = logger
         self.interval = interval
+        self.isQuiet = isQuiet
         self.onChange = onChange
     }
 
     func run() async throws {
         for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
             guard let change = root.refresh() else { continue }
-            switch change {
+            switch isQuiet() ? nil : change {
             case .vanished:
                 logger.error("the served folder \(root.path) is gone (deleted or renamed); answering 503 until it is back")
             case .returned:
                 logger.notice("the served folder \(root.path) is back; serving it again")
+            case nil:
+                break
             }
             onChange(change)
         }

@@ -88,10 +88,16 @@ final class WatcherSupervisor: Sendable {
                 guard state.kind == .inotify else { return nil }
                 state.kind = .polling
                 return .watchLimitReached
-            case .change, .overflow:
+            case .change, .overflow, .synced:
                 return output
             }
         }
+    }
+
+    /// Asks the running watcher for `.synced(token)`; a watcher replaced meanwhile never
+    /// answers, so the caller also sets itself a deadline.
+    func sync(_ token: Int) {
+        state.withLock { $0.current }?.sync(token)
     }
 
     func stop() {

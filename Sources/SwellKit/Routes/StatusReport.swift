@@ -13,12 +13,14 @@ public struct StatusReport: Sendable, Equatable {
     public var streamsOpened: Int
     public var lastEventID: String?
     public var uptimeSeconds: Double
+    /// The site's build (`--exec`); nil when Swell runs none.
+    public var build: BuildReport? = nil
 
     var json: String {
         """
         {"version":\(JSONText.string(version)),"root":\(JSONText.string(root)),"watcher":\(JSONText.string(watcher)),\
         "watchCount":\(watchCount),"watchReady":\(watchReady),"clients":\(clients),"browsers":\(clients),"pages":\(pages),"streamsOpened":\(streamsOpened),\
-        "lastEventId":\(lastEventID.map(JSONText.string) ?? "null"),"uptimeSeconds":\(uptimeSeconds)}
+        "lastEventId":\(lastEventID.map(JSONText.string) ?? "null"),"uptimeSeconds":\(uptimeSeconds)\(build.map { ",\"build\":" + $0.json } ?? "")}
         """
     }
 }

@@ -13,6 +13,9 @@ import NIOCore
 ///    background request → `403` (`CrossSitePolicy`); never a file, never CORS headers.
 /// 4. **`/stream`**, the demo counter, unless ROOT has a file of that name.
 /// 5. **Cross-site** background requests for files → `403`, unless `--cors`.
+/// 5½. **Build** (`--exec`): while a build runs, a page navigation waits for it to end (at
+///    most 30 s), so a reload never lands on a half-written site; while ROOT is missing
+///    mid-build, every request for a file waits (`NavigationGate`).
 /// 6. **Method**: GET and HEAD, else `405` with `Allow`.
 /// 7. **Cache** (`FileCache`): a file served recently whose stamp, read beneath ROOT's
 ///    descriptor, is unchanged is answered from memory.
@@ -35,8 +38,19 @@ struct SwellResponder: HTTPResponder {
     let control: ControlRoutes?
     let cors: Bool
     let userHeaders: HTTPFields
+    /// Closed while a build runs; nil without `--exec`.
+    let gate: NavigationGate?
+    let navigationHold: Duration
 
-    init(configuration: SwellConfiguration, root: RootDirectory, control: ControlRoutes?, cache: FileCache? = nil) {
+    init(
+        configuration: SwellConfiguration,
+        root: RootDirectory,
+        control: ControlRoutes?,
+        cache: FileCache? = nil,
+        gate: NavigationGate? = nil
+    ) {
+        self.gate = gate
+        navigationHold = configuration.build?.navigationHold ?? .seconds(30)
         files = StaticFileResponder(
             root: root,
             options: .init(
@@ -62,9 +76,9 @@ struct SwellResponder: HTTPResponder {
         var response: Response
         if let hostCheck {
             // 1.
-            response = try await hostCheck.handle(request, context: context) { request, context in route(request, context: context) }
+            response = try await hostCheck.handle(request, context: context) { request, context in await route(request, context: context) }
         } else {
-            response = route(request, context: context)
+            response = await route(request, context: context)
         }
         if request.headers[.connection]?.lowercased() == "close" {
             response.headers[.connection] = "close"
@@ -72,8 +86,8 @@ struct SwellResponder: HTTPResponder {
         return response
     }
 
-    private func route(_ request: Request, context: Context) -> Response {
-        let (response, isSwells) = answer(request, context: context)
+    private func route(_ request: Request, context: Context) async -> Response {
+        let (response, isSwells) = await answer(request, context: context)
         guard !isSwells, !userHeaders.isEmpty else { return response }
         var withHeaders = response
         for field in userHeaders { withHeaders.headers[field.name] = field.value }
@@ -81,7 +95,7 @@ struct SwellResponder: HTTPResponder {
     }
 
     /// The answer, and whether it is one of Swell's own endpoints (which `--header` never touches).
-    private func answer(_ request: Request, context: Context) -> (Response, isSwells: Bool) {
+    private func answer(_ request: Request, context: Context) async -> (Response, isSwells: Bool) {
         // 2.
         let path: RequestPath
         do {
@@ -107,8 +121,19 @@ struct SwellResponder: HTTPResponder {
         }
         // 5.
         if !cors && CrossSitePolicy.refuses(request) { return (CrossSitePolicy.forbidden(), false) }
+        // 5½.
+        if let gate, gate.isClosed, Self.isNavigation(request) || !files.root.isPresent {
+            await gate.wait(upTo: navigationHold)
+        }
         // 6–11.
         return (files.respond(to: request, path: path), false)
+    }
+
+    /// A page load: `Sec-Fetch-Dest` `document` or `iframe`, or no `Sec-Fetch-Dest` and an
+    /// `Accept` that names `text/html` (curl, older browsers).
+    static func isNavigation(_ request: Request) -> Bool {
+        if let destination = request.headers[.secFetchDest] { return destination == "document" || destination == "iframe" }
+        return request.headers[.accept]?.contains("text/html") ?? false
     }
 
     private func hasRegularFile(_ path: RequestPath) -> Bool {

@@ -55,7 +55,8 @@ public struct SwellServer: Sendable {
     /// reports each reload and update, ROOT going and coming back, and the watch-limit advice.
     public init(configuration: SwellConfiguration, logger: Logger = Logger(label: "swell")) throws(SwellError) {
         self.configuration = configuration
-        self.root = try RootDirectory(path: configuration.root)
+        let root = try RootDirectory(path: configuration.root, mayBeMissing: configuration.build != nil && configuration.liveReload)
+        self.root = root
         self.logger = logger
         for folder in configuration.extraWatchPaths where configuration.liveReload {
             var info = stat()
@@ -66,7 +67,14 @@ public struct SwellServer: Sendable {
         let fileCache = FileCache()
         self.fileCache = fileCache
         liveReload = hub.map {
-            LiveReloadService(configuration: configuration, hub: $0, logger: logger, clock: .continuous, fileCache: fileCache)
+            LiveReloadService(
+                configuration: configuration,
+                hub: $0,
+                logger: logger,
+                clock: .continuous,
+                fileCache: fileCache,
+                refreshRoot: { root.refresh() }
+            )
         }
     }
 
@@ -97,7 +105,8 @@ public struct SwellServer: Sendable {
             pages: presence?.pages ?? 0,
             streamsOpened: presence?.streamsOpened ?? 0,
             lastEventID: hub?.lastEventID?.description,
-            uptimeSeconds: Double((ContinuousClock.now - started).components.seconds)
+            uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
+            build: liveReload?.buildReport
         )
     }
 
@@ -121,15 +130,23 @@ public struct SwellServer: Sendable {
         let watcher = liveReload
         let fileCache = self.fileCache
         services.append(
-            RootMonitor(root: root, logger: self.logger) { change in
+            RootMonitor(root: root, logger: self.logger, isQuiet: { watcher?.gate.isClosed ?? false }) { change in
                 fileCache.invalidateAll()
-                // Pages reload into the 503 page, and out of it once ROOT is back (it carries the client too).
-                if change == .returned { watcher?.rewatch() }
-                hub?.publish(ChangeSet(paths: []))
+                if let watcher {
+                    watcher.rootChanged(change)
+                } else {
+                    hub?.publish(ChangeSet(paths: []))
+                }
             }
         )
         return Application(
-            responder: SwellResponder(configuration: configuration, root: root, control: control, cache: fileCache),
+            responder: SwellResponder(
+                configuration: configuration,
+                root: root,
+                control: control,
+                cache: fileCache,
+                gate: configuration.build == nil ? nil : liveReload?.gate
+            ),
             server: channel,
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
             services: services,

@@ -14,5 +14,8 @@ public protocol FileWatcher: Sendable {
     var watchCount: Int { get }
     /// Starts watching; every output goes to `sink`, from the watcher's own thread, until `stop()`.
     func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void)
+    /// Reports `.synced(token)` once every change made before this call has been reported:
+    /// a build's output is taken only when the watcher has seen all of it.
+    func sync(_ token: Int)
     func stop()
 }

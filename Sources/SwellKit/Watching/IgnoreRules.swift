@@ -4,37 +4,96 @@ import Synchronization
     import Glibc
 #endif
 
-/// Which paths under ROOT the watcher ignores: the built-in editor and tool noise, the
-/// patterns of `ROOT/.gitignore` and of nested `.gitignore` files (read on first use,
-/// re-read after they change), and `--ignore`.
+/// Which paths the watcher ignores: the built-in editor and tool noise, the patterns of
+/// `.gitignore` files (read on first use, re-read after they change), and `--ignore`.
 ///
 /// As in git, the last matching pattern wins, `!` re-includes, and nothing below an
 /// ignored folder can be re-included, so an ignored folder is never even walked.
+///
+/// Without `--exec` there is one scope, ROOT. With it there are up to three, and a path
+/// takes the rules of the first that holds it: an explicit `--source`, then ROOT (the
+/// build's output: built-in noise and `--ignore` only, since a project's `.gitignore`
+/// usually lists the output folder itself), then the project folder, whose `.gitignore` and
+/// build caches (`buildCaches`) apply to the sources.
 final class IgnoreRules: Sendable {
     static let defaults = [
         ".git/", ".hg/", ".svn/", "node_modules/", ".build/", ".swiftpm/",
         "*.swp", "*.swx", "*~", ".#*", "\\#*#", "4913", ".DS_Store",
     ]
 
+    /// What site builders write beside their sources on every run: as sources they would
+    /// start a build after each build.
+    static let buildCaches = [
+        "resources/_gen/", ".hugo_build.lock", ".jekyll-cache/", ".sass-cache/", "__pycache__/", ".cache/", ".parcel-cache/",
+    ]
+
+    private let scopes: [(folders: [String], rules: Scope)]
+
+    /// ROOT alone: its `.gitignore` files, the defaults and `extraPatterns`.
+    init(root: String, extraPatterns: [String] = []) {
+        scopes = [([root], Scope(root: root, builtIn: Self.defaults, extra: extraPatterns, readsGitignore: true))]
+    }
+
+    /// Build mode: `sources` (explicit `--source` folders, or empty for "the project folder,
+    /// less ROOT"), the output `root`, and the project folder the build runs in.
+    init(root: String, project: String, sources: [String], extraPatterns: [String] = []) {
+        let sourceRules = Scope(root: project, builtIn: Self.defaults + Self.buildCaches, extra: extraPatterns, readsGitignore: true)
+        let outputRules = Scope(root: root, builtIn: Self.defaults, extra: extraPatterns, readsGitignore: false)
+        var scopes: [(folders: [String], rules: Scope)] = []
+        if !sources.isEmpty { scopes.append((sources, sourceRules)) }
+        scopes.append(([root], outputRules))
+        if sources.isEmpty { scopes.append(([project], sourceRules)) }
+        self.scopes = scopes
+    }
+
+    private func scope(for absolutePath: String) -> Scope? {
+        scopes.first { $0.folders.contains { absolutePath == $0 || absolutePath.hasPrefix($0 + "/") } }?.rules
+    }
+
+    /// Whether an absolute path is ignored. Paths outside every scope (`--watch`) are not.
+    func isIgnored(absolutePath: String, isDirectory: Bool) -> Bool {
+        scope(for: absolutePath)?.isIgnored(absolutePath: absolutePath, isDirectory: isDirectory) ?? false
+    }
+
+    /// `isIgnored(absolutePath:isDirectory:)` for an entry of a folder already known not to be
+    /// ignored, as in a walk that only descends into such folders: only the entry's own level
+    /// is matched, instead of every folder above it again.
+    func isIgnoredEntry(absolutePath: String, isDirectory: Bool) -> Bool {
+        scope(for: absolutePath)?.isIgnoredEntry(absolutePath: absolutePath, isDirectory: isDirectory) ?? false
+    }
+
+    /// Whether `relativePath` (no leading `/`) under the first scope's folder is ignored.
+    func isIgnored(relativePath: String, isDirectory: Bool) -> Bool {
+        scopes.first?.rules.isIgnored(relativePath: relativePath, isDirectory: isDirectory) ?? false
+    }
+
+    /// Forgets cached `.gitignore` files so that the next question re-reads them.
+    func gitignoreChanged() {
+        for scope in scopes { scope.rules.gitignoreChanged() }
+    }
+}
+
+/// One folder's rules: patterns relative to `root`, and its `.gitignore` files if it reads them.
+private final class Scope: Sendable {
     private let root: String
     private let builtIn: [GlobPattern]
     private let extra: [GlobPattern]
-    /// Folder (relative, "" for ROOT) → its `.gitignore` patterns.
+    private let readsGitignore: Bool
+    /// Folder (relative, "" for the scope's root) → its `.gitignore` patterns.
     private let gitignores = Mutex<[String: [GlobPattern]]>([:])
 
-    init(root: String, extraPatterns: [String] = []) {
+    init(root: String, builtIn: [String], extra: [String], readsGitignore: Bool) {
         self.root = root
-        builtIn = Self.defaults.compactMap { GlobPattern(line: $0) }
-        extra = extraPatterns.compactMap { GlobPattern(line: $0) }
+        self.builtIn = builtIn.compactMap { GlobPattern(line: $0) }
+        self.extra = extra.compactMap { GlobPattern(line: $0) }
+        self.readsGitignore = readsGitignore
     }
 
-    /// Whether an absolute path under ROOT is ignored. Paths outside ROOT are not.
     func isIgnored(absolutePath: String, isDirectory: Bool) -> Bool {
         guard absolutePath.hasPrefix(root + "/") else { return false }
         return isIgnored(relativePath: String(absolutePath.dropFirst(root.count + 1)), isDirectory: isDirectory)
     }
 
-    /// Whether `relativePath` (no leading `/`) is ignored, itself or through a folder above it.
     func isIgnored(relativePath: String, isDirectory: Bool) -> Bool {
         let components = relativePath.split(separator: "/", omittingEmptySubsequences: true)
         guard !components.isEmpty else { return false }
@@ -46,9 +105,6 @@ final class IgnoreRules: Sendable {
         return false
     }
 
-    /// `isIgnored(absolutePath:isDirectory:)` for an entry of a folder already known not to be
-    /// ignored, as in a walk that only descends into such folders: only the entry's own level
-    /// is matched, instead of every folder above it again.
     func isIgnoredEntry(absolutePath: String, isDirectory: Bool) -> Bool {
         guard absolutePath.hasPrefix(root + "/") else { return false }
         let relativePath = absolutePath.dropFirst(root.count + 1)
@@ -57,7 +113,6 @@ final class IgnoreRules: Sendable {
         return ignoredHere(components.joined(separator: "/"), isDirectory: isDirectory, components: components[...])
     }
 
-    /// Forgets cached `.gitignore` files so that the next question re-reads them.
     func gitignoreChanged() {
         gitignores.withLock { $0.removeAll() }
     }
@@ -67,8 +122,8 @@ final class IgnoreRules: Sendable {
         for pattern in builtIn where pattern.matches(relativePath: path, isDirectory: isDirectory) {
             ignored = !pattern.negated
         }
-        // Each .gitignore from ROOT down to the path's folder, deeper ones last (they win).
-        for depth in 0..<components.count {
+        // Each .gitignore from the scope's root down to the path's folder, deeper ones last (they win).
+        for depth in 0..<components.count where readsGitignore {
             let base = components.prefix(depth).joined(separator: "/")
             let relative = components.dropFirst(depth).joined(separator: "/")
             for pattern in patterns(inFolder: base) where pattern.matches(relativePath: relative, isDirectory: isDirectory) {

@@ -11,6 +11,8 @@ final class PollingWatcher: FileWatcher {
     private let interval: Duration
     private let stopped = Atomic<Bool>(false)
     private let count = Atomic<Int>(0)
+    /// Syncs asked for; each is answered after the next scan that starts once it was asked.
+    private let syncs = Mutex<[Int]>([])
 
     init(roots: [String], ignore: IgnoreRules, interval: Duration) {
         self.roots = roots
@@ -30,12 +32,21 @@ final class PollingWatcher: FileWatcher {
             while !stopped.load(ordering: .relaxed) {
                 DedicatedThread.sleep(interval)
                 if stopped.load(ordering: .relaxed) { break }
+                let asked = syncs.withLock { tokens in
+                    defer { tokens.removeAll() }
+                    return tokens
+                }
                 let current = DirectorySnapshot(roots: roots, isIgnored: isIgnored)
                 for event in current.changes(since: previous) { sink(.change(event)) }
                 count.store(current.entries.count, ordering: .relaxed)
                 previous = current
+                for token in asked { sink(.synced(token)) }
             }
         }
+    }
+
+    func sync(_ token: Int) {
+        syncs.withLock { $0.append(token) }
     }
 
     func stop() {

@@ -35,4 +35,6 @@ public enum WatcherOutput: Sendable, Equatable {
     case ready
     /// The watcher cannot cover the tree (the inotify watch or instance limit): polling takes over.
     case watchLimitReached
+    /// Every change made before `FileWatcher.sync(token)` was called has been reported.
+    case synced(Int)
 }

@@ -16,6 +16,7 @@ import Testing
 
         func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void) { self.sink.value.withLock { $0 = sink } }
         func stop() {}
+        func sync(_ token: Int) { send(.synced(token)) }
         func send(_ output: WatcherOutput) { sink.value.withLock { $0 }?(output) }
         var isStarted: Bool { sink.value.withLock { $0 != nil } }
     }

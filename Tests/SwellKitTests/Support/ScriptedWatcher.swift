@@ -1,3 +1,5 @@
+import Synchronization
+
 @testable import SwellKit
 
 /// A watcher that reports `outputs` when started, then nothing: a queue overflow, a watch
@@ -12,8 +14,16 @@ final class ScriptedWatcher: FileWatcher {
         self.kind = kind
     }
 
+    private let sink = Mutex<(@Sendable (WatcherOutput) -> Void)?>(nil)
+
     func start(_ sink: @escaping @Sendable (WatcherOutput) -> Void) {
+        self.sink.withLock { $0 = sink }
         for output in outputs { sink(output) }
+    }
+
+    /// Everything scripted was reported at start, so the watcher is always in sync.
+    func sync(_ token: Int) {
+        sink.withLock { $0 }?(.synced(token))
     }
 
     func stop() {}

@@ -16,6 +16,9 @@ final class InotifyEventThread {
     var wakeWatch: Int32 = -1
     var pendingMoveOut: (cookie: UInt32, path: String)?
     var failed = false
+    /// Syncs asked for since the last barrier write, and those that write answers.
+    var syncsWaiting: [(registration: Int, token: Int)] = []
+    var syncsInFlight: [(registration: Int, token: Int)] = []
 
     /// One watched folder: its watch descriptor and the inode it was made for.
     struct WatchedFolder {
@@ -36,6 +39,7 @@ final class InotifyEventThread {
                     if case .watch(let registration) = command {
                         registration.sink(.watchLimitReached)
                     }
+                    if case .sync(let id, let token) = command { registrations[id]?.sink(.synced(token)) }
                 }
                 DedicatedThread.sleep(.milliseconds(200))
             }
@@ -64,7 +68,7 @@ final class InotifyEventThread {
         guard fd >= 0 else { return }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         let path = String(cString: template)
-        if inotifytools_watch_file(path, Int32(IN_ATTRIB)) != 0 {
+        if inotifytools_watch_file(path, Int32(IN_ATTRIB | IN_MODIFY)) != 0 {
             wakeWatch = Int32(inotifytools_wd_from_filename(path))
         }
         unlink(path)
@@ -81,6 +85,9 @@ final class InotifyEventThread {
             }
             updateCount(registration)
             registration.sink(ok ? .ready : .watchLimitReached)
+        case .sync(let id, let token):
+            syncsWaiting.append((id, token))
+            writeBarrierIfIdle()
         case .unwatch(let id):
             guard registrations.removeValue(forKey: id) != nil else { return }
             for folder in watched.keys where !registrations.values.contains(where: { Self.covers($0, folder) }) {
@@ -101,7 +108,10 @@ final class InotifyEventThread {
             }
             return
         }
-        if wd == wakeWatch { return }
+        if wd == wakeWatch {
+            if mask & UInt32(IN_MODIFY) != 0 { answerSyncs() }
+            return
+        }
         if InotifyMask.isIgnored(mask) {
             // The kernel dropped this watch (its folder was deleted, or ROOT itself went): forget
             // it, so that nothing later tries to remove a watch that no longer exists.
@@ -157,6 +167,24 @@ final class InotifyEventThread {
         default:
             break
         }
+    }
+
+    /// One barrier write at a time: its `MODIFY` comes after every event queued before it.
+    /// Without a wake file there is no barrier, and syncs are answered at once.
+    private func writeBarrierIfIdle() {
+        guard syncsInFlight.isEmpty, !syncsWaiting.isEmpty else { return }
+        syncsInFlight = syncsWaiting
+        syncsWaiting = []
+        var byte: UInt8 = 0
+        let fd = owner.wakeFileDescriptor
+        if wakeWatch < 0 || fd < 0 || pwrite(fd, &byte, 1, 0) != 1 { answerSyncs() }
+    }
+
+    private func answerSyncs() {
+        let answered = syncsInFlight
+        syncsInFlight = []
+        for (id, token) in answered { registrations[id]?.sink(.synced(token)) }
+        writeBarrierIfIdle()
     }
 
     /// A folder moved out of every watched tree keeps reporting through its subfolders'

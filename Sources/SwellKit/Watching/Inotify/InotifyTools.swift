@@ -16,7 +16,9 @@ import Synchronization
 /// `inotifytools_next_event` only takes whole seconds and 0 means "forever", so the thread
 /// would see a new command up to 1 s late. To wake it at once it watches a temp file that
 /// was unlinked right away but stays open: touching that descriptor raises an event on the
-/// thread's own watch, and nothing is left on disk.
+/// thread's own watch, and nothing is left on disk. The same file is the sync barrier: the
+/// thread itself writes to it (a `MODIFY`, where wakes are `ATTRIB`s), and since one inotify
+/// queue is read in order, every change made before that write has been read once its event is.
 final class InotifyTools: Sendable {
     static let shared = InotifyTools()
 
@@ -36,6 +38,8 @@ final class InotifyTools: Sendable {
     enum Command: Sendable {
         case watch(Registration)
         case unwatch(Int)
+        /// Answer `.synced(token)` to the registration once the kernel queue is read up to now.
+        case sync(Int, token: Int)
     }
 
     private let commands = Mutex<[Command]>([])
@@ -67,6 +71,9 @@ final class InotifyTools: Sendable {
             return pending
         }
     }
+
+    /// The wake file's descriptor, for the thread's own sync writes; -1 without one.
+    var wakeFileDescriptor: Int32 { wakeDescriptor.load(ordering: .acquiring) }
 
     func setWakeDescriptor(_ fd: Int32) {
         wakeDescriptor.store(fd, ordering: .releasing)

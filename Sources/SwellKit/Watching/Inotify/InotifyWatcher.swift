@@ -46,6 +46,10 @@ final class InotifyWatcher: FileWatcher {
         )
     }
 
+    func sync(_ token: Int) {
+        InotifyTools.shared.submit(.sync(id, token: token))
+    }
+
     func stop() {
         InotifyTools.shared.submit(.unwatch(id))
     }
