@@ -117,6 +117,127 @@
     }
   }
 
+  // The build (--exec): a "building…" badge once a build has run for 300 ms, and an overlay
+  // with the output of a failed one. Both live in shadow roots styled by constructed
+  // stylesheets, and their text is only ever set as text: a strict Content-Security-Policy
+  // allows them, and markup in a compiler's error is shown, never parsed.
+  var build = { overlay: null, badge: null, badgeTimer: null };
+
+  function sheet(css) {
+    try {
+      var constructed = new CSSStyleSheet();
+      constructed.replaceSync(css);
+      return [constructed];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  function shadowHost(tag, css) {
+    var host = document.createElement(tag);
+    var shadow = host.attachShadow({ mode: "open" });
+    shadow.adoptedStyleSheets = sheet(css);
+    (document.body || document.documentElement).appendChild(host);
+    return { host: host, shadow: shadow };
+  }
+
+  var OVERLAY_CSS = ":host{all:initial;position:fixed;inset:0;z-index:2147483647;display:block;background:rgba(20,20,24,.72);" +
+    "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:#eee}" +
+    ".panel{box-sizing:border-box;margin:5vh auto;max-width:min(960px,94vw);max-height:90vh;overflow:auto;background:#1b1b1f;" +
+    "border-top:4px solid #e5484d;border-radius:6px;padding:18px 22px;box-shadow:0 12px 40px rgba(0,0,0,.5)}" +
+    "h1{font:600 16px/1.3 system-ui,sans-serif;margin:0 0 12px;color:#ff8589}" +
+    "button{float:right;font:600 13px system-ui,sans-serif;background:#333;color:#eee;border:1px solid #555;border-radius:4px;padding:4px 10px;cursor:pointer}" +
+    "ul{margin:0 0 14px;padding:0;list-style:none}li{margin:4px 0}.where{color:#ffd479}" +
+    "pre{margin:0;white-space:pre-wrap;word-break:break-word;background:#111;padding:12px;border-radius:4px;color:#ddd}" +
+    ".hint{margin-top:10px;font:12px system-ui,sans-serif;color:#999}";
+  var BADGE_CSS = ":host{all:initial;position:fixed;right:12px;bottom:12px;z-index:2147483647;display:block}" +
+    "span{font:600 12px/1 system-ui,sans-serif;color:#fff;background:rgba(30,30,36,.88);padding:7px 10px;border-radius:14px;" +
+    "box-shadow:0 2px 8px rgba(0,0,0,.3)}";
+
+  function dismissKey() { return "swell:dismissed-build"; }
+
+  function isDismissed(status) {
+    try { return sessionStorage.getItem(dismissKey()) === swell.instance + ":" + status.run; } catch (error) { return false; }
+  }
+
+  function dismiss(status) {
+    try { sessionStorage.setItem(dismissKey(), swell.instance + ":" + status.run); } catch (error) { /* hidden for this page only */ }
+    removeOverlay();
+  }
+
+  function removeOverlay() {
+    if (build.overlay) build.overlay.remove();
+    build.overlay = null;
+    swell.overlay = false;
+  }
+
+  function showOverlay(status) {
+    removeOverlay();
+    if (isDismissed(status)) return;
+    var parts = shadowHost("swell-error-overlay", OVERLAY_CSS);
+    var panel = element("div", undefined, "panel");
+    var close = element("button", "Close (Esc)");
+    close.type = "button";
+    close.addEventListener("click", function () { dismiss(status); });
+    panel.appendChild(close);
+    var exit = status.exit === null || status.exit === undefined ? "" : " (exit " + status.exit + ")";
+    panel.appendChild(element("h1", "Build failed" + exit));
+    var diagnostics = status.diagnostics || [];
+    if (diagnostics.length) {
+      var list = element("ul");
+      diagnostics.forEach(function (diagnostic) {
+        var item = element("li");
+        var where = diagnostic.file + ":" + diagnostic.line + (diagnostic.column ? ":" + diagnostic.column : "");
+        item.appendChild(element("span", where, "where"));
+        item.appendChild(document.createTextNode(" " + diagnostic.message));
+        list.appendChild(item);
+      });
+      panel.appendChild(list);
+    }
+    panel.appendChild(element("pre", status.output || "(the build printed nothing)"));
+    panel.appendChild(element("div", "Fix the error and save: the page reloads once the build succeeds.", "hint"));
+    parts.shadow.appendChild(panel);
+    build.overlay = parts.host;
+    build.overlay.__swellStatus = status;
+    swell.overlay = true;
+    log("build failed" + exit + "; the error is shown on the page");
+  }
+
+  function hideBadge() {
+    clearTimeout(build.badgeTimer);
+    build.badgeTimer = null;
+    if (build.badge) build.badge.remove();
+    build.badge = null;
+  }
+
+  function showBuild(status) {
+    if (!status || !status.state) return;
+    if (status.state === "running") {
+      if (build.badge || build.badgeTimer) return;
+      build.badgeTimer = setTimeout(function () {
+        build.badgeTimer = null;
+        var parts = shadowHost("swell-build-badge", BADGE_CSS);
+        parts.shadow.appendChild(element("span", "building\u2026"));
+        build.badge = parts.host;
+      }, 300);
+      return;
+    }
+    hideBadge();
+    if (status.state === "failed") showOverlay(status);
+    else if (status.state === "ok") removeOverlay();
+  }
+
+  addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && build.overlay) dismiss(build.overlay.__swellStatus);
+  });
+
   // Event ids are "<instance>.<sequence>": an event is new unless this page has seen it or a
   // later one of the same instance (a tab taking over a shared stream may replay some).
   function isNew(id) {
@@ -162,6 +283,10 @@
         } else if (info.server !== swell.instance) {
           reloadPage("the server restarted");
         }
+        if (info.build) showBuild(info.build);
+        break;
+      case "build":
+        try { showBuild(JSON.parse(message.data)); } catch (error) { /* a garbled status changes nothing */ }
         break;
       case "reload":
       case "update":
@@ -294,6 +419,7 @@
         if (leading.stream.hello !== null) {
           send({ type: "hello", data: leading.stream.hello, to: message.from });
           send({ type: "joined", lastId: swell.lastId, to: message.from });
+          if (leading.stream.build !== null) send({ type: "build", data: leading.stream.build, to: message.from });
         }
         countPages();
       } else if (message.type === "leave") {

@@ -7,15 +7,17 @@
 // the server restarts), reconnects by itself with backoff and jitter.
 //   options.pages():        how many pages the stream serves (shown by /__swell/status)
 //   options.lastId():       the newest event id to resume after, or null
-//   options.deliver(msg):   {type: "hello", data, info} | {type: "reload" | "update", data, id} | {type: "log", text}
+//   options.deliver(msg):   {type: "hello", data, info} | {type: "reload" | "update", data, id} | {type: "build", data}
+//                           | {type: "log", text}
 //   options.onOpen():       optional; each new EventSource
 //   options.shouldRetry():  optional; false leaves the stream closed after a failure
-// Returns {client, hello, closed, close()}: the server's id for the stream and its hello while connected.
+// Returns {client, hello, build, closed, close()}: the server's id for the stream, its hello while
+// connected, and the latest build status (JSON text; null without --exec), for pages that join later.
 function openStream(options) {
   var retryDelay = 1000;
   var timer = null;
   var source = null;
-  var stream = { client: null, hello: null, closed: false, close: close };
+  var stream = { client: null, hello: null, build: null, closed: false, close: close };
 
   function connect() {
     var url = "/__swell/events?pages=" + options.pages();
@@ -28,6 +30,7 @@ function openStream(options) {
       var info = {};
       try { info = JSON.parse(event.data); } catch (error) { /* keep the defaults */ }
       stream.hello = event.data;
+      stream.build = info.build ? JSON.stringify(info.build) : null;
       stream.client = info.client === undefined ? null : info.client;
       options.deliver({ type: "hello", data: event.data, info: info });
     });
@@ -35,6 +38,11 @@ function openStream(options) {
       source.addEventListener(name, function (event) {
         options.deliver({ type: name, data: event.data, id: event.lastEventId || null });
       });
+    });
+    // Where the site's build stands (--exec): not numbered, only the latest matters.
+    source.addEventListener("build", function (event) {
+      stream.build = event.data;
+      options.deliver({ type: "build", data: event.data });
     });
     source.addEventListener("error", function () {
       // Until the next hello, nobody may take an old instance id for the current one.

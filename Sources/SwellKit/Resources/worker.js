@@ -3,7 +3,7 @@
 // Pages (client.js) talk to it over MessagePorts:
 //   page → worker: {type: "join", lastId, restored} and {type: "leave", cached}
 //   worker → page: {type: "hello", data}, {type: "joined", lastId} (the newest event id),
-//                  {type: "reload" | "update", data, id} and {type: "log", text}
+//                  {type: "reload" | "update", data, id}, {type: "build", data} and {type: "log", text}
 "use strict";
 // @swell-shared
 
@@ -40,7 +40,7 @@ function connect(resumeFrom) {
         broadcast({ type: "hello", data: message.data });
         broadcast({ type: "joined", lastId: lastId });
         reportLater();
-      } else if (message.type === "log") {
+      } else if (message.type === "log" || message.type === "build") {
         broadcast(message);
       } else {
         if (message.id) lastId = message.id;
@@ -74,6 +74,8 @@ function receive(page, message) {
     if (stream && stream.hello !== null) {
       page.port.postMessage({ type: "hello", data: stream.hello });
       page.port.postMessage({ type: "joined", lastId: lastId });
+      // The hello is as old as the stream: the build may have moved on since.
+      if (stream.build !== null) page.port.postMessage({ type: "build", data: stream.build });
     }
     if (!stream || stream.closed) connect(message.lastId);
     reportLater();

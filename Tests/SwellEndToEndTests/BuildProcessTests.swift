@@ -1,0 +1,187 @@
+import Foundation
+import SwellTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `--exec` seen from outside: the built `swell` running a scripted build, watched through its
+/// event stream, its status, its HTTP answers and the build's own run log.
+@Suite(.serialized) struct BuildProcessTests {
+    static let page = "<html><body><h1>one</h1></body></html>"
+
+    func start(_ project: BuildProject, _ extra: [String] = []) async throws -> (SwellProcess, Int) {
+        let swell = try project.serve(extra)
+        let port = try await swell.port()
+        // The first build is done once status says ok.
+        let ready = await eventually(within: .seconds(15)) { await status(port)?.contains("\"state\":\"ok\"") == true }
+        #expect(ready, "the first build never finished: \(swell.errorOutput)")
+        return (swell, port)
+    }
+
+    func status(_ port: Int) async -> String? {
+        try? await RawHTTPClient(port: port).get("/__swell/status", timeout: 2).text
+    }
+
+    func stop(_ swell: SwellProcess) async {
+        swell.signal(SIGINT)
+        _ = await swell.exitCode(within: 5)
+    }
+
+    @Test func aSourceEditBuildsOnceAndReloadsOnlyAfterTheBuild() async throws {
+        let project = try BuildProject(files: ["index.html": Self.page, "a.css": "a{}", "b.html": "b"])
+        let (swell, port) = try await start(project)
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try project.write("src/index.html", "<html><body><h1>two</h1></body></html>")
+        let text = try await stream.waitFor("event: reload", timeout: 15)
+        // hello carries the first build's ok; then running, ok and the one reload, in that order.
+        let running = try #require(text.range(of: "\"state\":\"running\""))
+        let ok = try #require(text.range(of: "\"state\":\"ok\"", range: running.upperBound..<text.endIndex))
+        let reload = try #require(text.range(of: "event: reload"))
+        #expect(ok.lowerBound < reload.lowerBound, "\(text)")
+        #expect(text.components(separatedBy: "event: reload").count == 2, "\(text)")
+        // Only the page whose bytes changed, though the build rewrote all three files.
+        #expect(text.contains("data: {\"paths\":[\"/index.html\"]}"), "\(text)")
+        #expect(try await RawHTTPClient(port: port).get("/index.html").text.contains("two"))
+        #expect(project.changed(inRun: 2) == "src/index.html")
+        #expect(project.changed(inRun: 1) == "")
+        #expect(swell.errorOutput.contains("building: 1 change"))
+        #expect(swell.errorOutput.contains("built in "))
+        #expect(!swell.output.contains("built in"), "build lines go to stderr; stdout keeps the start-up contract")
+        await stop(swell)
+    }
+
+    @Test func aStylesheetRebuiltAloneIsAnUpdate() async throws {
+        let project = try BuildProject(files: ["index.html": Self.page, "a.css": "a{}"])
+        let (swell, port) = try await start(project)
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try project.write("src/a.css", "a{color:red}")
+        let text = try await stream.waitFor("event: update", timeout: 15)
+        #expect(text.contains("data: {\"paths\":[\"/a.css\"]}"), "\(text)")
+        #expect(!text.contains("event: reload"))
+        await stop(swell)
+    }
+
+    @Test func changesDuringABuildCostExactlyOneFollowUpAndBuildsNeverOverlap() async throws {
+        let project = try BuildProject(files: ["index.html": Self.page])
+        let (swell, port) = try await start(project)
+        try project.setSlow(1)
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try project.write("src/index.html", "<p>first</p>")
+        _ = try await stream.waitFor("\"state\":\"running\"", timeout: 10)
+        for n in 0..<5 {
+            try project.write("src/extra\(n).html", "<p>\(n)</p>")
+            try await Task.sleep(for: .milliseconds(60))
+        }
+        #expect(await eventually(within: .seconds(20)) { project.finishedRuns == 3 }, "\(project.runs)")
+        try project.setSlow(nil)
+        // Nothing more is queued: no fourth build.
+        let quiet = await eventually(within: .milliseconds(800)) { project.finishedRuns > 3 }
+        #expect(!quiet, "\(project.runs)")
+        let runs = project.runs
+        for (index, line) in runs.enumerated() { #expect(line.hasPrefix(index % 2 == 0 ? "start" : "end"), "overlap: \(runs)") }
+        #expect(project.changed(inRun: 3)?.split(separator: "\n").count == 5)
+        await stop(swell)
+    }
+
+    @Test func aNavigationWaitsForTheBuildAndAStylesheetDoesNot() async throws {
+        let project = try BuildProject(files: ["index.html": Self.page, "a.css": "a{}"])
+        let (swell, port) = try await start(project)
+        try project.setSlow(1.5)
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try project.write("src/index.html", "<html><body><h1>rebuilt</h1></body></html>")
+        _ = try await stream.waitFor("\"state\":\"running\"", timeout: 10)
+        let client = RawHTTPClient(port: port)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let sheet = try await client.get("/a.css", headers: ["Sec-Fetch-Dest": "style"])
+        let sheetTook = clock.now - started
+        #expect(sheet.status == 200 && sheetTook < .milliseconds(700), "a stylesheet waited \(sheetTook)")
+        let page = try await client.get("/", headers: ["Sec-Fetch-Dest": "document", "Accept": "text/html"], timeout: 20)
+        // Held until the build ended: the page is the new one, and the build's ok went out first.
+        #expect(page.text.contains("rebuilt"), "\(page.text)")
+        let okSent = try? await stream.waitFor("\"state\":\"ok\"", timeout: 1)
+        #expect(okSent != nil, "the page was answered before the build's ok")
+        try project.setSlow(nil)
+        await stop(swell)
+    }
+
+    @Test func aFailedBuildIsReportedAndTheFixReloads() async throws {
+        let project = try BuildProject(files: ["index.html": Self.page, "page.html": "<p>page</p>"])
+        let (swell, port) = try await start(project)
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try project.write("src/fail", "x")
+        let failed = try await stream.waitFor("\"state\":\"failed\"", timeout: 15)
+        #expect(failed.contains("\"exit\":3"))
+        #expect(failed.contains("<b>unclosed</b> tag"))
+        #expect(
+            failed.contains("\"diagnostics\":[{\"file\":\"src/page.html\",\"line\":2,\"column\":5,\"message\":\"error: <b>unclosed</b> tag\"}]"),
+            "\(failed)"
+        )
+        #expect(!failed.contains("event: reload"), "a failed build publishes nothing")
+        let report = await status(port) ?? ""
+        #expect(report.contains("\"build\":{\"command\":\"./build.sh\",\"state\":\"failed\",\"runs\":2,\"lastExit\":3"), "\(report)")
+        #expect(swell.errorOutput.contains("build failed (exit 3)"))
+        // A page opened now learns the state from hello.
+        let late = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        #expect(try await late.waitFor("event: hello").contains("\"build\":{\"state\":\"failed\""))
+        try project.remove("src/fail")
+        let fixed = try await stream.waitFor("event: reload", timeout: 15)
+        #expect(fixed.contains("\"state\":\"ok\""))
+        await stop(swell)
+    }
+
+    @Test func ctrlCDuringABuildEndsItAndEveryChildWithinTwoSeconds() async throws {
+        let project = try BuildProject(files: ["index.html": Self.page])
+        let (swell, port) = try await start(project)
+        try "x".write(toFile: project.control + "/child", atomically: true, encoding: .utf8)
+        try project.setSlow(30)
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try project.write("src/index.html", "<p>again</p>")
+        _ = try await stream.waitFor("\"state\":\"running\"", timeout: 10)
+        let running = await eventually(within: .seconds(5)) { project.runs.count == 3 }
+        #expect(running, "\(project.runs)")
+        // The script's own shell is the group leader; `sleep` runs in it.
+        let shell = try #require(project.runs.last.flatMap { Int32($0.split(separator: " ")[1]) })
+        let clock = ContinuousClock()
+        let started = clock.now
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 5) == 0)
+        #expect(clock.now - started < .seconds(2), "exit took \(clock.now - started)")
+        // Gone, or a zombie waiting for whoever reaps orphans here: either way nothing runs.
+        let gone = await eventually(within: .seconds(1)) { Self.isGoneOrZombie(shell) && kill(-shell, 0) != 0 }
+        #expect(gone, "the build's process group outlived swell: \(Self.state(of: shell) ?? "gone")")
+    }
+
+    static func state(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return nil }
+        return stat.split(separator: ")").last?.split(separator: " ").first.map(String.init)
+    }
+
+    static func isGoneOrZombie(_ pid: Int32) -> Bool {
+        let state = state(of: pid)
+        return state == nil || state == "Z"
+    }
+
+    @Test func anInPlaceBuildWithoutSourceIsAUsageError() async throws {
+        let project = try BuildProject(files: [:])
+        let swell = try SwellProcess([".", "--exec", "true"], in: project.folder)
+        #expect(await swell.exitCode(within: 10) == 64)
+        #expect(swell.errorOutput.contains("--source"), "\(swell.errorOutput)")
+    }
+
+    @Test func aMissingOutputFolderIsServedOnceTheFirstBuildMadeIt() async throws {
+        let project = try BuildProject(files: ["index.html": Self.page])
+        #expect(!FileManager.default.fileExists(atPath: project.folder + "/out"))
+        let (swell, port) = try await start(project)
+        #expect(try await RawHTTPClient(port: port).get("/").text.contains("one"))
+        await stop(swell)
+    }
+}

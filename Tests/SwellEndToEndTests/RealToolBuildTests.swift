@@ -1,0 +1,105 @@
+import Foundation
+import SwellTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `--exec` with the real site builders a user pairs with Swell: Debian's hugo and PyPI's
+/// mkdocs (`Scripts/test` installs both).
+@Suite(.serialized) struct RealToolBuildTests {
+    static func installed(_ tool: String) -> Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)")
+        }
+    }
+
+    static let goodTemplate = "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n"
+
+    static func hugoSite() throws -> TemporarySite {
+        let site = try TemporarySite([
+            "config.toml": "baseURL = \"http://localhost/\"\ntitle = \"t\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n",
+            "layouts/_default/baseof.html":
+                "<html><head><link rel=\"stylesheet\" href=\"/style.css\"></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+            "layouts/_default/single.html": goodTemplate,
+            "layouts/index.html":
+                "{{ define \"main\" }}<h1>home</h1>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}{{ end }}\n",
+            "static/style.css": "h1 { color: red }\n",
+            "content/post.md": "---\ntitle: Post\n---\nHello **world**\n",
+        ])
+        return site
+    }
+
+    func waitForStatus(_ port: Int, _ needle: String) async -> Bool {
+        await eventually(within: .seconds(30)) {
+            (try? await RawHTTPClient(port: port).get("/__swell/status", timeout: 2).text.contains(needle)) == true
+        }
+    }
+
+    @Test(.enabled(if: installed("hugo"), "needs hugo (Scripts/test installs it)"))
+    func hugoEditReloadsOnceWithTheNewContentAndATemplateErrorNamesItsLine() async throws {
+        let site = try Self.hugoSite()
+        let swell = try SwellProcess(["public", "-p", "0", "--exec", "hugo --quiet"], in: site.root.path)
+        defer { swell.signal(SIGKILL) }
+        let port = try await swell.port()
+        #expect(await waitForStatus(port, "\"state\":\"ok\""), "\(swell.errorOutput)")
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+
+        try site.write("content/post.md", "---\ntitle: Post\n---\nHello **again**\n")
+        let text = try await stream.waitFor("event: reload", timeout: 30)
+        // hugo rewrote every page; only the post's bytes changed.
+        #expect(text.contains("\"paths\":[\"/post/\"") || text.contains("\"paths\":[\"/post/index.html\"]"), "\(text)")
+        #expect(try await RawHTTPClient(port: port).get("/post/").text.contains("<strong>again</strong>"))
+
+        try site.write("content/post.md", "---\ntitle: Post\n---\nHello **again**\n")
+        try site.write("static/style.css", "h1 { color: blue }\n")
+        let update = try await stream.waitFor("event: update", timeout: 30)
+        #expect(update.contains("{\"paths\":[\"/style.css\"]}"), "\(update)")
+
+        try site.write("layouts/_default/single.html", "{{ define \"main\" }}<h1>{{ .Title }</h1>{{ end }}\n")
+        let failed = try await stream.waitFor("\"state\":\"failed\"", timeout: 30)
+        #expect(failed.contains("\"file\":\"layouts/_default/single.html\",\"line\":1"), "\(failed)")
+
+        try site.write("layouts/_default/single.html", Self.goodTemplate)
+        let fixed = try await stream.waitFor("\"state\":\"ok\",\"run\":5", timeout: 30)
+        _ = try await stream.waitFor("event: reload", timeout: 10)
+        #expect(fixed.contains("\"state\":\"ok\",\"run\":5"))
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 5) == 0)
+    }
+
+    @Test(.enabled(if: installed("mkdocs"), "needs mkdocs (Scripts/test installs it)"))
+    func mkdocsRebuildingItsWholeOutputReloadsOnceAndNever503s() async throws {
+        let site = try TemporarySite([
+            "mkdocs.yml": "site_name: Demo\n",
+            "docs/index.md": "# Welcome\n\nFirst version.\n",
+        ])
+        let swell = try SwellProcess(["site", "-p", "0", "--exec", "mkdocs build --quiet"], in: site.root.path)
+        defer { swell.signal(SIGKILL) }
+        let port = try await swell.port()
+        #expect(await waitForStatus(port, "\"state\":\"ok\""), "\(swell.errorOutput)")
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try site.write("docs/index.md", "# Welcome\n\nSecond version.\n")
+        // Poll pages while mkdocs deletes and re-creates site/: navigations wait, nothing is a 503.
+        let polling = Task {
+            var statuses: [Int] = []
+            while !Task.isCancelled {
+                if let response = try? await RawHTTPClient(port: port).get("/", headers: ["Accept": "text/html"], timeout: 35) {
+                    statuses.append(response.status)
+                }
+            }
+            return statuses
+        }
+        let text = try await stream.waitFor("event: reload", timeout: 30)
+        polling.cancel()
+        let statuses = await polling.value
+        #expect(!statuses.contains(503), "\(statuses)")
+        #expect(text.components(separatedBy: "event: reload").count == 2, "\(text)")
+        #expect(try await RawHTTPClient(port: port).get("/").text.contains("Second version."))
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 5) == 0)
+    }
+}
