@@ -197,7 +197,12 @@ struct SwellCommand: AsyncParsableCommand {
             Console.error("swell: error: \(error)")
             throw ExitCode(1)
         }
-        let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: options.fileNotice)
+        var notices = options.fileNotice
+        if let build = configuration.build {
+            let sources = build.sources.isEmpty ? "changes in \(build.projectFolder) outside ROOT" : "changes in \(build.sources.joined(separator: ", "))"
+            notices.insert("  Build:   \(build.command) (at start and after \(sources); output on stderr)", at: 0)
+        }
+        let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: notices)
         let openPath = options.openPath
         do {
             try await server.run(logger: Logger(label: "swell.http")) { listening in
