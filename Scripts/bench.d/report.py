@@ -59,6 +59,23 @@ for case, r in results["repaint"].items():
         p = peer.get(case)
         cells.append(f"{p['median_ms']:.0f} / {p['p95_ms']:.0f} ({p['median_ms'] / r['median_ms']:.0f}x)" if p else "missing")
     line(f"  {case:<16} {r['median_ms']:>7.1f} / {r['p95_ms']:>6.1f}" + "".join(f" {cell:>26}" for cell in cells))
+if "build" in results:
+    b = results["build"]
+    line()
+    line("--exec (a scripted build; the build's own clock)        median ms   p95 ms")
+    for key, label in [("save_to_build_start", "save of a source -> build start"), ("build_end_to_reload", "build end -> reload message"),
+                       ("build_itself", "the build itself (sh, cp, date)")]:
+        line(f"  {label:<52} {b[key]['median_ms']:8.1f}  {b[key]['p95_ms']:7.1f}")
+    line("  save -> repainted page, built by the real tool, median / p95 ms (vs that tool's own server)")
+    for name, peer_name in [("swell-exec-hugo", "hugo"), ("swell-exec-mkdocs", "mkdocs")]:
+        mine, theirs = results.get("exec_repaint", {}).get(name, {}), results.get("repaint_peers", {}).get(peer_name, {})
+        for case in ["css_update", "page_reload"]:
+            m, t = mine.get(case), theirs.get(case)
+            if not m:
+                line(f"  {name + ' ' + case:<34} missing")
+                continue
+            versus = f"   {peer_name} serve {t['median_ms']:.0f} / {t['p95_ms']:.0f} ({t['median_ms'] / m['median_ms']:.1f}x)" if t else ""
+            line(f"  {name + ' ' + case:<34} {m['median_ms']:7.0f} / {m['p95_ms']:5.0f}{versus}")
 tabs = results["tabs"]
 line(f"  one edit -> last of {tabs['tabs']} tabs reloaded      {tabs['median_ms']:8.1f}  {tabs['p95_ms']:7.1f}"
      f"   ({tabs['mode']}; streams held at once: {tabs['streams_held_max']})")

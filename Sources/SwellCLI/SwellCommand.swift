@@ -199,7 +199,8 @@ struct SwellCommand: AsyncParsableCommand {
         }
         var notices = options.fileNotice
         if let build = configuration.build {
-            let sources = build.sources.isEmpty ? "changes in \(build.projectFolder) outside ROOT" : "changes in \(build.sources.joined(separator: ", "))"
+            let sources =
+                build.sources.isEmpty ? "changes in \(build.projectFolder) outside ROOT" : "changes in \(build.sources.joined(separator: ", "))"
             notices.insert("  Build:   \(build.command) (at start and after \(sources); output on stderr)", at: 0)
         }
         let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: notices)

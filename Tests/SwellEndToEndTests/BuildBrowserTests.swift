@@ -15,7 +15,9 @@ struct BuildBrowserTests {
     }
 
     /// The three ways tabs share a stream, forced as `TabSharingBrowserTests` does.
-    static let modes = ["": "shared-worker", "delete window.SharedWorker;": "leader", "delete window.SharedWorker; delete window.BroadcastChannel;": "page"]
+    static let modes = [
+        "": "shared-worker", "delete window.SharedWorker;": "leader", "delete window.SharedWorker; delete window.BroadcastChannel;": "page",
+    ]
     static let overlayText = "return (document.querySelector('swell-error-overlay')?.shadowRoot?.textContent) || ''"
 
     func withBuild(_ extra: [String] = [], prelude: String = "", _ body: (WebDriver, BuildProject, Int) async throws -> Void) async throws {

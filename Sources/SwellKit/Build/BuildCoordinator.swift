@@ -29,7 +29,9 @@ struct BuildCoordinator<C: Clock>: Sendable where C.Duration == Duration, C.Inst
     init(settings: BuildSettings, root: String, quiet: Duration, settleQuiet: Duration?, isIgnored: @escaping @Sendable (String, Bool) -> Bool) {
         self.settings = settings
         self.root = root
-        sources = ChangeBatcher(quiet: quiet, settleQuiet: settleQuiet)
+        // A finished save of one source starts its build after 2 ms: the build itself takes
+        // longer than any editor's save, and every millisecond here is one the user waits.
+        sources = ChangeBatcher(quiet: quiet, settleQuiet: settleQuiet ?? .milliseconds(2))
         digests = OutputDigests(root: root, isIgnored: isIgnored)
     }
 

@@ -34,7 +34,16 @@ import Testing
         let found = parse(
             "Error: Error building site: \"/home/me/site/layouts/_default/single.html:1:1\": parse failed: template: unexpected \"}\" in operand"
         )
-        #expect(found == [BuildDiagnostic(file: "layouts/_default/single.html", line: 1, column: 1, message: "parse failed: template: unexpected \"}\" in operand")])
+        #expect(
+            found == [
+                BuildDiagnostic(
+                    file: "layouts/_default/single.html",
+                    line: 1,
+                    column: 1,
+                    message: "parse failed: template: unexpected \"}\" in operand"
+                )
+            ]
+        )
     }
 
     @Test func pythonTracebacksTakeTheirMessageFromTheLastLine() {
