@@ -28,20 +28,12 @@ struct BrowserTests {
         let site = try TemporarySite(Self.files)
         let swell = try SwellProcess([site.path, "-p", "0", "--wait", "30"])
         let port = try await swell.port()
-        let browser = try await WebDriver()
-        do {
+        try await WebDriver.session(on: swell) { browser in
             try await browser.open("http://127.0.0.1:\(port)/")
             #expect(try await browser.waitUntil("return !!(window.__swell && window.__swell.instance)"), "the client never connected")
             _ = try await browser.run("window.__marker = 1; return true")
             try await body(browser, swell, site, port)
-        } catch {
-            await browser.quit()
-            swell.signal(SIGKILL)
-            throw error
         }
-        await browser.quit()
-        swell.signal(SIGINT)
-        _ = await swell.exitCode(within: 5)
     }
 
     @Test func editingThePageReloadsIt() async throws {

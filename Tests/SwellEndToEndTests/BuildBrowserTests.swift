@@ -24,19 +24,11 @@ struct BuildBrowserTests {
         let project = try BuildProject(files: ["index.html": Self.page("one", prelude: prelude)])
         let swell = try project.serve(extra)
         let port = try await swell.port()
-        let browser = try await WebDriver()
-        do {
+        try await WebDriver.session(on: swell) { browser in
             try await browser.open("http://127.0.0.1:\(port)/")
             #expect(try await browser.waitUntil("return !!(window.__swell && window.__swell.instance)"), "the client never connected")
             try await body(browser, project, port)
-        } catch {
-            await browser.quit()
-            swell.signal(SIGKILL)
-            throw error
         }
-        await browser.quit()
-        swell.signal(SIGINT)
-        _ = await swell.exitCode(within: 5)
     }
 
     func checkOverlayCycle(_ browser: WebDriver, _ project: BuildProject, _ port: Int, prelude: String = "") async throws {

@@ -55,7 +55,13 @@ import Testing
 
         try site.write("content/post.md", "---\ntitle: Post\n---\nHello **again**\n")
         try site.write("static/style.css", "h1 { color: blue }\n")
-        let update = try await stream.waitFor("event: update", timeout: 30)
+        let update: String
+        do {
+            update = try await stream.waitFor("event: update", timeout: 30)
+        } catch {
+            Issue.record("no update; swell said: \(swell.errorOutput)")
+            throw error
+        }
         #expect(update.contains("{\"paths\":[\"/style.css\"]}"), "\(update)")
 
         try site.write("layouts/_default/single.html", "{{ define \"main\" }}<h1>{{ .Title }</h1>{{ end }}\n")

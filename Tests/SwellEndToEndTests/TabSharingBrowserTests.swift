@@ -99,18 +99,9 @@ extension BrowserTests {
             ])
             let swell = try SwellProcess([site.path, "-p", "0", "--wait", "30"])
             let port = try await swell.port()
-            let browser = try await WebDriver()
-            let fixture = Fixture(browser: browser, swell: swell, site: site, port: port, prelude: prelude)
-            do {
-                try await body(fixture)
-            } catch {
-                await browser.quit()
-                swell.signal(SIGKILL)
-                throw error
+            try await WebDriver.session(on: swell) { browser in
+                try await body(Fixture(browser: browser, swell: swell, site: site, port: port, prelude: prelude))
             }
-            await browser.quit()
-            swell.signal(SIGINT)
-            _ = await swell.exitCode(within: 5)
         }
 
         @Test func twentyTabsShareOneStreamAllReloadAndATwentyFirstPageStillLoads() async throws {

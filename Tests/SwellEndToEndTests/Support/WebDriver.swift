@@ -53,6 +53,22 @@ final class WebDriver: Sendable {
         session = id
     }
 
+    /// Runs `body` with a new browser on the pages of `swell`, then quits the browser and stops
+    /// `swell` (SIGINT when `body` returned, SIGKILL when it threw).
+    static func session(on swell: SwellProcess, _ body: (WebDriver) async throws -> Void) async throws {
+        let browser = try await WebDriver()
+        do {
+            try await body(browser)
+        } catch {
+            await browser.quit()
+            swell.signal(SIGKILL)
+            throw error
+        }
+        await browser.quit()
+        swell.signal(SIGINT)
+        _ = await swell.exitCode(within: 5)
+    }
+
     func quit() async {
         _ = try? await Self.request(port: port, "DELETE", "/session/\(session)", nil)
         // The session (and its browser) is gone; chromedriver ignores SIGTERM while idle, so SIGKILL.
