@@ -31,6 +31,16 @@ import Testing
         return site
     }
 
+    /// The stream's text once `needle` arrived; on a timeout, what swell printed is recorded too.
+    func next(_ needle: String, on stream: StreamConnection, from swell: SwellProcess) async throws -> String {
+        do {
+            return try await stream.waitFor(needle, timeout: 30)
+        } catch {
+            Issue.record("\(needle) never came; swell's stderr: \(swell.errorOutput)")
+            throw error
+        }
+    }
+
     func waitForStatus(_ port: Int, _ needle: String) async -> Bool {
         await eventually(within: .seconds(30)) {
             (try? await RawHTTPClient(port: port).get("/__swell/status", timeout: 2).text.contains(needle)) == true
@@ -48,28 +58,23 @@ import Testing
         _ = try await stream.waitFor("event: hello")
 
         try site.write("content/post.md", "---\ntitle: Post\n---\nHello **again**\n")
-        let text = try await stream.waitFor("event: reload", timeout: 30)
+        let text = try await next("event: reload", on: stream, from: swell)
         // hugo rewrote every page; only the post's bytes changed.
         #expect(text.contains("\"paths\":[\"/post/\"") || text.contains("\"paths\":[\"/post/index.html\"]"), "\(text)")
         #expect(try await RawHTTPClient(port: port).get("/post/").text.contains("<strong>again</strong>"))
 
         try site.write("content/post.md", "---\ntitle: Post\n---\nHello **again**\n")
         try site.write("static/style.css", "h1 { color: blue }\n")
-        let update: String
-        do {
-            update = try await stream.waitFor("event: update", timeout: 30)
-        } catch {
-            Issue.record("no update; swell said: \(swell.errorOutput)")
-            throw error
-        }
+        let update = try await next("event: update", on: stream, from: swell)
         #expect(update.contains("{\"paths\":[\"/style.css\"]}"), "\(update)")
 
         try site.write("layouts/_default/single.html", "{{ define \"main\" }}<h1>{{ .Title }</h1>{{ end }}\n")
-        let failed = try await stream.waitFor("\"state\":\"failed\"", timeout: 30)
+        let failed = try await next("\"state\":\"failed\"", on: stream, from: swell)
         #expect(failed.contains("\"file\":\"layouts/_default/single.html\",\"line\":1"), "\(failed)")
 
         try site.write("layouts/_default/single.html", Self.goodTemplate)
-        let fixed = try await stream.waitFor("\"state\":\"ok\",\"run\":5", timeout: 30)
+        // The fix is the fifth build: one at start, then one per edit above.
+        let fixed = try await next("\"state\":\"ok\",\"run\":5", on: stream, from: swell)
         _ = try await stream.waitFor("event: reload", timeout: 10)
         #expect(fixed.contains("\"state\":\"ok\",\"run\":5"))
         swell.signal(SIGINT)

@@ -224,6 +224,9 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                     fileCache?.invalidateAll()
                     if event.path.hasSuffix("/.gitignore") { ignore.gitignoreChanged() }
                     if let coordinator = build, coordinator.isSource(event.path) {
+                        // A folder made among the sources changes nothing until files land in it
+                        // (reported on their own): hugo makes resources/ on its first build.
+                        guard !(event.isDirectory && event.kind == .created) else { continue }
                         build!.sources.record(event, now: clock.now)
                     } else {
                         batcher.record(event, now: clock.now)

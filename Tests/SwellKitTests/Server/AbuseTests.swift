@@ -264,7 +264,9 @@ import Testing
             try "<body>second</body>".write(to: site.root.appendingPathComponent("index.html"), atomically: false, encoding: .utf8)
             let fresh = try await Self.poll(client, "/") { $0.text.contains("second") }
             #expect(fresh.status == 200)
-            let status = try await Self.poll(client, "/__swell/status") { $0.text.contains("\"watchReady\":true") }
+            // The new watch is set up on the one inotify thread every in-process server shares: under a
+            // parallel test run it may wait behind other servers' walks.
+            let status = try await Self.poll(client, "/__swell/status", timeout: .seconds(20)) { $0.text.contains("\"watchReady\":true") }
             #expect(status.text.contains("\"watchReady\":true"))
             try "<body>third</body>".write(to: site.root.appendingPathComponent("index.html"), atomically: false, encoding: .utf8)
             _ = try await stream.waitFor("\"paths\":[\"/index.html\"]")
