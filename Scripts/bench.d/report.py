@@ -70,11 +70,11 @@ if "build" in results:
     for name, peer_name in [("swell-exec-hugo", "hugo"), ("swell-exec-mkdocs", "mkdocs")]:
         mine, theirs = results.get("exec_repaint", {}).get(name, {}), results.get("repaint_peers", {}).get(peer_name, {})
         for case in ["css_update", "page_reload"]:
-            m, t = mine.get(case), theirs.get(case)
+            m, peer = mine.get(case), theirs.get(case)
             if not m:
                 line(f"  {name + ' ' + case:<34} missing")
                 continue
-            versus = f"   {peer_name} serve {t['median_ms']:.0f} / {t['p95_ms']:.0f} ({t['median_ms'] / m['median_ms']:.1f}x)" if t else ""
+            versus = f"   {peer_name} serve {peer['median_ms']:.0f} / {peer['p95_ms']:.0f} ({peer['median_ms'] / m['median_ms']:.1f}x)" if peer else ""
             line(f"  {name + ' ' + case:<34} {m['median_ms']:7.0f} / {m['p95_ms']:5.0f}{versus}")
 tabs = results["tabs"]
 line(f"  one edit -> last of {tabs['tabs']} tabs reloaded      {tabs['median_ms']:8.1f}  {tabs['p95_ms']:7.1f}"
