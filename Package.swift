@@ -26,6 +26,8 @@ let package = Package(
         // No default traits: SubprocessFoundation would bring Foundation into the engine.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2", traits: []),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // `swift package generate-documentation --target SwellKit` (Scripts/test runs it).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(name: "CInotifyTools"),

@@ -2,8 +2,11 @@
 public struct BuildDiagnostic: Sendable, Equatable {
     /// Relative to the project folder, `/`-separated.
     public var file: String
+    /// From 1.
     public var line: Int
+    /// From 1, when the tool gave one.
     public var column: Int?
+    /// The rest of the line: what the tool said.
     public var message: String
 
     /// A diagnostic for `file` (relative to the project folder) at `line` and `column`.

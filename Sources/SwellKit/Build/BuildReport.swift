@@ -2,6 +2,7 @@
 public struct BuildReport: Sendable, Equatable {
     /// The `--exec` command.
     public var command: String
+    /// Where the latest build stands.
     public var state: BuildStatus.State
     /// Builds started so far.
     public var runs: Int

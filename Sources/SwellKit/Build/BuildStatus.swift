@@ -5,11 +5,15 @@ public struct BuildStatus: Sendable, Equatable {
     public enum State: String, Sendable {
         /// No build has run yet.
         case idle
+        /// A build is running; navigations wait for it.
         case running
+        /// The latest build failed; pages show its output.
         case failed
+        /// The latest build succeeded.
         case ok
     }
 
+    /// Running, failed, ok, or idle before the first build.
     public var state: State
     /// The number of the current or latest build, counting from 1; 0 before the first.
     public var run: Int
@@ -21,6 +25,7 @@ public struct BuildStatus: Sendable, Equatable {
     public var milliseconds: Int?
     /// The last 64 KiB of the failed build's output, terminal escapes removed.
     public var output: String
+    /// The failed build's diagnostics that name files of the project.
     public var diagnostics: [BuildDiagnostic]
 
     /// Before the first build.

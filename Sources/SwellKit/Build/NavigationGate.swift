@@ -12,19 +12,25 @@ final class NavigationGate: Sendable {
     }
 
     private let state = Mutex(State())
+    /// `state.closed`, readable without the lock: every request asks, and the gate is nearly always open.
+    private let closed = Atomic<Bool>(false)
 
     init() {}
 
-    var isClosed: Bool { state.withLock { $0.closed } }
+    var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     func close() {
-        state.withLock { $0.closed = true }
+        state.withLock { state in
+            state.closed = true
+            closed.store(true, ordering: .releasing)
+        }
     }
 
     /// Lets every waiting request through.
     func open() {
         let waiters = state.withLock { state in
             state.closed = false
+            closed.store(false, ordering: .releasing)
             defer { state.waiters = [:] }
             return Array(state.waiters.values)
         }

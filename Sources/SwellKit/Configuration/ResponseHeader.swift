@@ -3,11 +3,14 @@
 public struct ResponseHeader: Sendable, Equatable {
     /// Why a header cannot be set this way.
     public enum Refusal: Error, Equatable, CustomStringConvertible {
+        /// The text has no `:` between a name and a value.
         case notNameColonValue(String)
+        /// The name is not an HTTP token.
         case invalidName(String)
         /// The header frames the message or belongs to one connection: Swell's own to set.
         case reserved(String)
 
+        /// The message the command line prints, naming the flag.
         public var description: String {
             switch self {
             case .notNameColonValue(let text): "--header \"\(text)\" is not \"Name: value\""
@@ -18,7 +21,9 @@ public struct ResponseHeader: Sendable, Equatable {
         }
     }
 
+    /// The header's name, as given.
     public let name: String
+    /// Its value, without surrounding spaces.
     public let value: String
 
     /// Names a user may not set: they frame the message or describe one connection.
@@ -35,6 +40,7 @@ public struct ResponseHeader: Sendable, Equatable {
         try self.init(name: String(name), value: String(value))
     }
 
+    /// A header named `name`; refuses names that are not tokens or that Swell sets itself.
     public init(name: String, value: String) throws(Refusal) {
         let token = name.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || "!#$%&'*+-.^_`|~".utf8.contains(byte)

@@ -24,6 +24,10 @@ public struct SwellConfiguration: Sendable {
     public var adaptiveQuiet: Bool = true
     /// Files never served nor listed, whatever path or link reaches them (the config file).
     public var hiddenFiles: [String] = []
+    /// Whether Swell watches ROOT itself. An embedder that tells Swell what its build changed
+    /// (`SwellServer.buildSucceeded(changedOutputPaths:)`) turns this off, or every change would
+    /// reach the pages twice. `--watch` folders are watched either way.
+    public var watchesRoot: Bool = true
     /// Extra ignore patterns (`--ignore`).
     public var ignorePatterns: [String] = []
     /// Extra folders to watch (`--watch`).
@@ -65,5 +69,6 @@ public struct SwellConfiguration: Sendable {
 
 /// The version of Swell.
 public enum SwellVersion {
+    /// This build's version, as `swell --version` and `/__swell/status` report it.
     public static let current = "0.1.0"
 }

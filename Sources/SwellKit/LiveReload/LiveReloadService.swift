@@ -53,7 +53,8 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
     /// ROOT is a watch root of its own, not watched through the project folder that holds it:
     /// when it is replaced, the watcher must start again.
     private let rootWatchedOnItsOwn: Bool
-    private let buildSummary = Mutex(BuildSummary())
+    /// Where `--exec`'s builds are announced; nil without `--exec`.
+    private let board: BuildBoard?
     /// The running build's task, cancelled (its process group ended) when the service stops.
     private let buildTask = Mutex<Task<Void, Never>?>(nil)
 
@@ -77,7 +78,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         self.refreshRoot = refreshRoot
         self.buildTerminal = buildTerminal
         let ignore: IgnoreRules
-        var roots = [configuration.root]
+        var roots = configuration.watchesRoot ? [configuration.root] : []
         if let build = configuration.build {
             ignore = IgnoreRules(
                 root: configuration.root,
@@ -86,7 +87,6 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                 extraPatterns: configuration.ignorePatterns
             )
             roots = (build.sources.isEmpty ? [build.projectFolder] : build.sources) + roots
-            hub.publishBuild(.idle)
         } else {
             ignore = IgnoreRules(root: configuration.root, extraPatterns: configuration.ignorePatterns)
         }
@@ -98,6 +98,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             }
         }.map(\.element)
         self.ignore = ignore
+        board = configuration.build.map { BuildBoard(hub: hub, command: $0.command) }
         rootWatchedOnItsOwn = roots.contains(configuration.root)
         supervisor = WatcherSupervisor(
             kind: configuration.pollMilliseconds == nil ? .inotify : .polling,
@@ -111,17 +112,10 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
     var watcherStatus: WatcherSupervisor.Status { supervisor.status }
 
     /// What `/__swell/status` reports about the build; nil without `--exec`.
-    var buildReport: BuildReport? {
-        guard let build = configuration.build else { return nil }
-        let summary = buildSummary.withLock { $0 }
-        return BuildReport(
-            command: build.command,
-            state: hub.buildStatus?.state ?? .idle,
-            runs: summary.runs,
-            lastExit: summary.lastExit,
-            lastMilliseconds: summary.lastMilliseconds
-        )
-    }
+    var buildReport: BuildReport? { board?.report }
+
+    /// Where `--exec`'s builds are announced; nil without `--exec`.
+    var buildBoard: BuildBoard? { board }
 
     /// ROOT went away or came back: the loop decides what pages see.
     func rootChanged(_ change: RootDirectory.Change) {
@@ -253,8 +247,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             gate.close()
             build.runningChanges = changes
             build.rootReplaced = false
-            buildSummary.withLock { $0.runs = run }
-            hub.publishBuild(BuildStatus(state: .running, run: run, changes: changes))
+            board?.started(run: run, changes: changes)
             let count = changes.count
             logger.info("building: \(run == 1 && count == 0 ? "first build" : "\(count) change\(count == 1 ? "" : "s")")")
             let settings = build.settings
@@ -293,13 +286,9 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         let elsewhere = raw.paths.filter { !BuildCoordinator<C>.covers(configuration.root, $0.key) }
         let outcome = finishing.outcome
         let milliseconds = Int(outcome.duration.components.seconds * 1000 + outcome.duration.components.attoseconds / 1_000_000_000_000_000)
-        buildSummary.withLock {
-            $0.lastExit = outcome.exitStatus
-            $0.lastMilliseconds = milliseconds
-        }
         if outcome.succeeded {
             logger.info("built in \(milliseconds) ms")
-            hub.publishBuild(BuildStatus(state: .ok, run: finishing.run, milliseconds: milliseconds))
+            board?.succeeded(milliseconds: milliseconds)
             var change = ChangeSet.reconcile(RawBatch(paths: elsewhere), root: configuration.root, probe: probe) ?? ChangeSet(paths: [])
             change.paths = (difference.changed + difference.deleted).compactMap(urlPath).sorted()
             change.hasDeletions = change.hasDeletions || !difference.deleted.isEmpty
@@ -325,16 +314,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             logger.error("\(how); the error is shown in the page")
             var output = text
             if case .couldNotStart(let reason) = outcome.ending { output = "/bin/sh could not start: \(reason)" }
-            hub.publishBuild(
-                BuildStatus(
-                    state: .failed,
-                    run: finishing.run,
-                    exit: outcome.exitStatus,
-                    milliseconds: milliseconds,
-                    output: output,
-                    diagnostics: diagnostics
-                )
-            )
+            board?.failed(exit: outcome.exitStatus, milliseconds: milliseconds, output: output, diagnostics: diagnostics)
             build.lastFailed = true
         }
         build.schedule.finished()
@@ -370,11 +350,4 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             offset += n
         }
     }
-}
-
-/// What the service remembers of finished builds, for `/__swell/status`.
-struct BuildSummary: Sendable {
-    var runs = 0
-    var lastExit: Int?
-    var lastMilliseconds: Int?
 }

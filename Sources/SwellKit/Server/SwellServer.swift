@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 #if canImport(Glibc)
@@ -15,8 +16,14 @@ import UnixSignals
     import CNIOLinux
 #endif
 
-/// Swell as one runnable unit: opens ROOT, chooses the port, assembles the Hummingbird
-/// application and runs it until SIGINT or SIGTERM.
+/// Swell as one runnable unit: opens ROOT, chooses the port, assembles the server and runs it
+/// until SIGINT, SIGTERM or `stop()`.
+///
+/// This is also the API for embedding Swell in a site generator: start it on the output
+/// folder, learn its URL from `run`'s `onListening`, report builds (`buildStarted`,
+/// `buildFailed`, `buildSucceeded`) or plain changes (`outputChanged`), and `stop()` it. See
+/// the article "Adding live reload to a site generator". libinotifytools is process-wide:
+/// run one server per process.
 public struct SwellServer: Sendable {
     /// What the server was started with.
     public let configuration: SwellConfiguration
@@ -78,6 +85,9 @@ public struct SwellServer: Sendable {
         }
     }
 
+    /// The builds an embedder reports (none with `--exec`, which reports its own).
+    private let reportedBuilds = ReportedBuilds()
+    private let lifecycle = Lifecycle()
     /// Recently served files, shared by the responder and emptied by the watcher and `RootMonitor`.
     private let fileCache: FileCache
     private let logger: Logger
@@ -89,6 +99,71 @@ public struct SwellServer: Sendable {
     /// `--no-reload`), as a change the watcher saw would be. Paths are URL paths under ROOT.
     public func publish(_ change: ChangeSet) {
         hub?.publish(change)
+    }
+
+    /// Tells every open page that these files under ROOT changed (absolute paths, or paths
+    /// relative to ROOT): one `update` when they are all stylesheets and images that still
+    /// exist, else one `reload`. Nothing is sent for an empty list.
+    public func outputChanged(_ paths: [String]) {
+        guard let change = changeSet(forOutputPaths: paths) else { return }
+        hub?.publish(change)
+    }
+
+    /// Reports that the embedder's build started: pages show the "building…" badge after
+    /// 300 ms, and page navigations wait until `buildFailed` or `buildSucceeded` (at most 30 s),
+    /// as with `--exec`. `changes` are the sources that started it, as the page may show them.
+    public func buildStarted(changes: [String] = []) {
+        guard let liveReload, configuration.build == nil else { return }
+        liveReload.gate.close()
+        reportedBuilds.board(hub: hub)?.started(changes: changes)
+    }
+
+    /// Reports a failed build: every page shows `output` (text only; its last 64 KiB) and
+    /// `diagnostics` in the error overlay, and held navigations are answered.
+    public func buildFailed(output: String, diagnostics: [BuildDiagnostic] = [], exitStatus: Int? = nil, milliseconds: Int? = nil) {
+        guard let liveReload, configuration.build == nil else { return }
+        var tail = BuildOutputTail()
+        tail.append(Array(output.utf8))
+        reportedBuilds.board(hub: hub)?.failed(exit: exitStatus, milliseconds: milliseconds, output: tail.text, diagnostics: diagnostics)
+        reportedBuilds.lastFailed.store(true, ordering: .relaxed)
+        liveReload.gate.open()
+    }
+
+    /// Reports a successful build and the files under ROOT it changed (absolute, or relative
+    /// to ROOT): the overlay goes, and pages get one `update` or `reload` for them — a reload
+    /// after a failed build even when nothing changed. Held navigations are then answered.
+    public func buildSucceeded(changedOutputPaths: [String], milliseconds: Int? = nil) {
+        guard let liveReload, configuration.build == nil else { return }
+        reportedBuilds.board(hub: hub)?.succeeded(milliseconds: milliseconds)
+        let change = changeSet(forOutputPaths: changedOutputPaths)
+        if let change {
+            hub?.publish(change)
+        } else if reportedBuilds.lastFailed.load(ordering: .relaxed) {
+            hub?.publish(ChangeSet(paths: []))
+        }
+        reportedBuilds.lastFailed.store(false, ordering: .relaxed)
+        liveReload.gate.open()
+    }
+
+    /// Ends `run`: open streams close and held requests are answered, as after SIGINT.
+    public func stop() async {
+        await lifecycle.stop()
+    }
+
+    private func changeSet(forOutputPaths paths: [String]) -> ChangeSet? {
+        var urlPaths: Set<String> = []
+        var deleted = false
+        for path in paths {
+            let absolute = path.hasPrefix("/") ? path : configuration.root + "/" + path
+            guard absolute.hasPrefix(configuration.root + "/") else { continue }
+            var info = stat()
+            if lstat(absolute, &info) != 0 { deleted = true }
+            let segments = absolute.dropFirst(configuration.root.count).split(separator: "/").map(String.init)
+            guard !segments.isEmpty, !segments.contains(".."), !segments.contains(".") else { continue }
+            urlPaths.insert(URLPathEncoding.path(segments: segments, trailingSlash: false))
+        }
+        guard !urlPaths.isEmpty else { return nil }
+        return ChangeSet(paths: urlPaths.sorted(), hasDeletions: deleted)
     }
 
     /// What `/__swell/status` reports, now.
@@ -106,7 +181,7 @@ public struct SwellServer: Sendable {
             streamsOpened: presence?.streamsOpened ?? 0,
             lastEventID: hub?.lastEventID?.description,
             uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
-            build: liveReload?.buildReport
+            build: liveReload?.buildReport ?? reportedBuilds.existing?.report
         )
     }
 
@@ -145,7 +220,7 @@ public struct SwellServer: Sendable {
                 root: root,
                 control: control,
                 cache: fileCache,
-                gate: configuration.build == nil ? nil : liveReload?.gate
+                gate: liveReload?.gate
             ),
             server: channel,
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
@@ -167,7 +242,7 @@ public struct SwellServer: Sendable {
     /// Runs until SIGINT or SIGTERM, then shuts down gracefully: open streams end, and the
     /// process returns within `shutdownGrace` even if a client holds a response open.
     /// `logger` is the HTTP side's; `onListening` runs once the socket accepts connections.
-    public func run(logger: Logger, onListening: @escaping @Sendable (Listening) async -> Void) async throws {
+    public func run(logger: Logger = Logger(label: "swell.http"), onListening: @escaping @Sendable (Listening) async -> Void) async throws {
         let choice = try PortBinder.choose(configuration)
         let app = makeApplication(
             port: choice.port,
@@ -181,8 +256,10 @@ public struct SwellServer: Sendable {
             logger: logger
         )
         groupConfiguration.maximumGracefulShutdownDuration = Self.shutdownGrace
+        let group = ServiceGroup(configuration: groupConfiguration)
+        guard await lifecycle.started(group) else { return }
         do {
-            try await ServiceGroup(configuration: groupConfiguration).run()
+            try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw SwellError.portBusy(host: configuration.host, port: choice.port)
         } catch let error as IOError {
@@ -190,5 +267,45 @@ public struct SwellServer: Sendable {
         } catch is CancellationError {
             // A client held a response open past the grace period and was cancelled: still a clean stop.
         }
+    }
+}
+
+/// The board for builds an embedder reports, made by the first report, so that a server nobody
+/// reports builds to says nothing about builds.
+private final class ReportedBuilds: Sendable {
+    private let current = Mutex<BuildBoard?>(nil)
+    let lastFailed = Atomic<Bool>(false)
+
+    var existing: BuildBoard? { current.withLock { $0 } }
+
+    func board(hub: EventHub?) -> BuildBoard? {
+        guard let hub else { return nil }
+        return current.withLock { board in
+            if let board { return board }
+            let made = BuildBoard(hub: hub, command: "(reported by the embedder)")
+            board = made
+            return made
+        }
+    }
+}
+
+/// The running service group, so that `stop()` can end it; a stop before `run` makes `run` return at once.
+private final class Lifecycle: Sendable {
+    private let state = Mutex<(group: ServiceGroup?, stopped: Bool)>((nil, false))
+
+    /// False when `stop()` came first.
+    func started(_ group: ServiceGroup) async -> Bool {
+        state.withLock { state in
+            state.group = group
+            return !state.stopped
+        }
+    }
+
+    func stop() async {
+        let group = state.withLock { state in
+            state.stopped = true
+            return state.group
+        }
+        await group?.triggerGracefulShutdown()
     }
 }

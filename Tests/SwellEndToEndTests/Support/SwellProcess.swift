@@ -15,12 +15,18 @@ final class SwellProcess: Sendable {
     private let stderr = Shared<String>("")
     private let exitStatus = Shared<Int32?>(nil)
 
-    /// Launches `swell arguments…` with an optional environment override.
-    init(_ arguments: [String], environment: [String: String]? = nil, prefix: [String] = [], in directory: String? = nil) throws {
+    /// Launches `swell arguments…` (or `executable arguments…`) with an optional environment override.
+    init(
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        prefix: [String] = [],
+        in directory: String? = nil,
+        executable: String? = nil
+    ) throws {
         process = Process()
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if prefix.isEmpty {
-            process.executableURL = URL(fileURLWithPath: try Self.binary())
+            process.executableURL = URL(fileURLWithPath: try executable ?? Self.binary())
             process.arguments = arguments
         } else {
             process.executableURL = URL(fileURLWithPath: prefix[0])
