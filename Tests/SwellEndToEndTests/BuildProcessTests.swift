@@ -185,3 +185,43 @@ import Testing
         await stop(swell)
     }
 }
+
+/// The ways a build goes wrong that Swell must survive and explain.
+@Suite(.serialized) struct BuildFaultProcessTests {
+    @Test func aBuildPastExecTimeoutIsKilledAndReportedAsFailed() async throws {
+        let project = try BuildProject(files: ["index.html": "<p>one</p>"])
+        try project.setSlow(30)
+        let swell = try project.serve(["--exec-timeout", "0.5"])
+        defer { swell.signal(SIGKILL) }
+        let port = try await swell.port()
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        let failed = try await stream.waitFor("\"state\":\"failed\"", timeout: 10)
+        #expect(failed.contains("\"exit\":137"), "\(failed)")
+        #expect(await eventually(within: .seconds(2)) { swell.errorOutput.contains("build timed out after 500 ms (--exec-timeout) and was killed") })
+        // Still serving, and the next change builds again.
+        try project.setSlow(nil)
+        try project.write("src/index.html", "<p>two</p>")
+        _ = try await stream.waitFor("\"state\":\"ok\"", timeout: 10)
+        #expect(try await RawHTTPClient(port: port).get("/index.html").text.contains("two"))
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 5) == 0)
+    }
+
+    @Test func aBuildThatKeepsWritingItsOwnSourcesIsStoppedWithAdvice() async throws {
+        let project = try BuildProject(files: ["index.html": "<p>one</p>"])
+        // Each run writes a file among the sources: every build starts the next.
+        try project.write("build.sh", BuildProject.script.replacingOccurrences(of: "CONTROL", with: project.control) + "\ndate +%N > generated.txt\n")
+        let swell = try project.serve()
+        defer { swell.signal(SIGKILL) }
+        _ = try await swell.port()
+        let stopped = await eventually(within: .seconds(20)) { swell.errorOutput.contains("three builds in a row") }
+        #expect(stopped, "\(swell.errorOutput)")
+        #expect(swell.errorOutput.contains("generated.txt") && swell.errorOutput.contains("--ignore"))
+        // The first build and three it started itself; then no more.
+        #expect(await eventually(within: .seconds(5)) { project.finishedRuns == 4 }, "\(project.runs)")
+        let more = await eventually(within: .milliseconds(800)) { project.finishedRuns > 4 }
+        #expect(!more, "\(project.runs)")
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 5) == 0)
+    }
+}

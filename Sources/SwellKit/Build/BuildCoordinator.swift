@@ -22,6 +22,9 @@ struct BuildCoordinator<C: Clock>: Sendable where C.Duration == Duration, C.Inst
     var rootReplaced = false
     /// The latest finished build failed: the next successful one reloads whatever it changed.
     var lastFailed = false
+    /// When the changes in `sources` were made: any while no build ran makes the batch the user's.
+    var sourcesMadeWhileIdle = false
+    var sourcesMadeWhileBuilding = false
     /// The changes of the running build, relative to the project folder.
     var runningChanges: [String] = []
     private var nextToken = 0

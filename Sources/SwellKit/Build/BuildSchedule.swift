@@ -31,11 +31,14 @@ struct BuildSchedule: Sendable, Equatable {
         firstBuildDue = firstBuild
     }
 
-    mutating func sourcesChanged(_ paths: some Sequence<String>) {
+    /// `whileRunning`: when the changes were made, which may be before the batch that carries
+    /// them settled (a build's last write lands as it exits). Nil: as things stand now.
+    mutating func sourcesChanged(_ paths: some Sequence<String>, whileRunning: Bool? = nil) {
         let before = pending.count
         pending.formUnion(paths)
-        guard pending.count > before || !isRunning else { return }
-        if isRunning { changedWhileRunning = true } else { changedWhileIdle = true }
+        let running = whileRunning ?? isRunning
+        guard pending.count > before || !running else { return }
+        if running { changedWhileRunning = true } else { changedWhileIdle = true }
     }
 
     /// What to do now; a `.start` marks the build as running.

@@ -158,7 +158,11 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                 if build != nil {
                     if build!.sources.isDue(now: now) {
                         let raw = build!.sources.take()
-                        build!.schedule.sourcesChanged(raw.paths.keys.map { build!.relative($0) })
+                        // A build's own last write settles after it exited: count it as made during the build.
+                        let whileRunning = build!.sourcesMadeWhileBuilding && !build!.sourcesMadeWhileIdle
+                        build!.sourcesMadeWhileIdle = false
+                        build!.sourcesMadeWhileBuilding = false
+                        build!.schedule.sourcesChanged(raw.paths.keys.map { build!.relative($0) }, whileRunning: whileRunning)
                         startNextBuild(&build!)
                     }
                     if let finishing = build!.finishing, now >= finishing.deadline,
@@ -221,6 +225,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                         // A folder made among the sources changes nothing until files land in it
                         // (reported on their own): hugo makes resources/ on its first build.
                         guard !(event.isDirectory && event.kind == .created) else { continue }
+                        if coordinator.isBuilding { build!.sourcesMadeWhileBuilding = true } else { build!.sourcesMadeWhileIdle = true }
                         build!.sources.record(event, now: clock.now)
                     } else {
                         batcher.record(event, now: clock.now)
@@ -285,7 +290,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         let difference = build.rootReplaced || raw.overflowed ? build.digests.rescan() : build.digests.update(touched: underRoot)
         let elsewhere = raw.paths.filter { !BuildCoordinator<C>.covers(configuration.root, $0.key) }
         let outcome = finishing.outcome
-        let milliseconds = Int(outcome.duration.components.seconds * 1000 + outcome.duration.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Self.milliseconds(outcome.duration)
         if outcome.succeeded {
             logger.info("built in \(milliseconds) ms")
             board?.succeeded(milliseconds: milliseconds)
@@ -305,7 +310,9 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             let how: String
             switch outcome.ending {
             case .timedOut:
-                how = "build timed out after \(Int(build.settings.timeout?.components.seconds ?? 0)) s (--exec-timeout) and was killed"
+                let limit = build.settings.timeout ?? .zero
+                let shown = limit.components.attoseconds == 0 ? "\(limit.components.seconds) s" : "\(Self.milliseconds(limit)) ms"
+                how = "build timed out after \(shown) (--exec-timeout) and was killed"
             case .couldNotStart(let reason):
                 how = "build could not start (\(reason))"
             default:
@@ -321,6 +328,10 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         startNextBuild(&build)
         if !build.isBuilding { gate.open() }
         return rootChange
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// ROOT's URL path for an absolute path under it.

@@ -52,4 +52,17 @@ import Testing
             #expect(schedule.next() == .start(run: run, changes: ["z"]))
         }
     }
+
+    @Test func aBuildsLastWriteThatSettlesAfterItEndedStillCountsAsTheBuilds() {
+        var schedule = BuildSchedule()
+        _ = schedule.next()
+        for run in 2...4 {
+            schedule.finished()
+            schedule.sourcesChanged(["generated.txt"], whileRunning: true)
+            #expect(schedule.next() == .start(run: run, changes: ["generated.txt"]))
+        }
+        schedule.finished()
+        schedule.sourcesChanged(["generated.txt"], whileRunning: true)
+        #expect(schedule.next() == .stoppedSelfTriggering(paths: ["generated.txt"]))
+    }
 }
