@@ -103,7 +103,7 @@ import Testing
         let sheetTook = clock.now - started
         #expect(sheet.status == 200 && sheetTook < .milliseconds(700), "a stylesheet waited \(sheetTook)")
         let page = try await client.get("/", headers: ["Sec-Fetch-Dest": "document", "Accept": "text/html"], timeout: 20)
-        // Held until the build ended: the page is the new one, and the build's ok went out first.
+        // Held until the build ended: the page is the new one (the build copies only after its 1.5 s).
         #expect(page.text.contains("rebuilt"), "\(page.text)")
         let okSent = try? await stream.waitFor("\"state\":\"ok\"", timeout: 1)
         #expect(okSent != nil, "the page was answered before the build's ok")

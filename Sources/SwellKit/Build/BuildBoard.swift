@@ -26,23 +26,28 @@ final class BuildBoard: Sendable {
         return number
     }
 
-    func succeeded(milliseconds: Int?) {
-        let run = finish(exit: 0, milliseconds: milliseconds)
+    /// Returns whether the build before it failed: then pages reload even if nothing changed.
+    @discardableResult
+    func succeeded(milliseconds: Int?) -> Bool {
+        let (run, afterFailure) = finish(exit: 0, milliseconds: milliseconds, failed: false)
         hub.publishBuild(BuildStatus(state: .ok, run: run, milliseconds: milliseconds))
+        return afterFailure
     }
 
     func failed(exit: Int?, milliseconds: Int?, output: String, diagnostics: [BuildDiagnostic]) {
-        let run = finish(exit: exit, milliseconds: milliseconds)
+        let (run, _) = finish(exit: exit, milliseconds: milliseconds, failed: true)
         hub.publishBuild(
             BuildStatus(state: .failed, run: run, exit: exit, milliseconds: milliseconds, output: output, diagnostics: diagnostics)
         )
     }
 
-    private func finish(exit: Int?, milliseconds: Int?) -> Int {
+    /// The finished build's number, and whether the one before it failed.
+    private func finish(exit: Int?, milliseconds: Int?, failed: Bool) -> (run: Int, afterFailure: Bool) {
         summary.withLock { summary in
+            defer { summary.lastFailed = failed }
             summary.lastExit = exit
             summary.lastMilliseconds = milliseconds
-            return max(summary.runs, 1)
+            return (max(summary.runs, 1), summary.lastFailed)
         }
     }
 
@@ -67,4 +72,5 @@ struct BuildSummary: Sendable {
     var runs = 0
     var lastExit: Int?
     var lastMilliseconds: Int?
+    var lastFailed = false
 }

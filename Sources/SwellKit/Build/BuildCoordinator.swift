@@ -4,7 +4,6 @@
 struct BuildCoordinator<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     /// A finished build waiting for the watcher to have reported everything up to its exit.
     struct Finishing: Sendable {
-        let run: Int
         let token: Int
         let outcome: BuildOutcome
         /// If the watcher never answers (it was replaced meanwhile), the batch is taken anyway.
@@ -20,13 +19,6 @@ struct BuildCoordinator<C: Clock>: Sendable where C.Duration == Duration, C.Inst
     var finishing: Finishing?
     /// ROOT was deleted, replaced or came back while the build ran: compare all of it afterwards.
     var rootReplaced = false
-    /// The latest finished build failed: the next successful one reloads whatever it changed.
-    var lastFailed = false
-    /// When the changes in `sources` were made: any while no build ran makes the batch the user's.
-    var sourcesMadeWhileIdle = false
-    var sourcesMadeWhileBuilding = false
-    /// The changes of the running build, relative to the project folder.
-    var runningChanges: [String] = []
     private var nextToken = 0
 
     init(settings: BuildSettings, root: String, quiet: Duration, settleQuiet: Duration?, isIgnored: @escaping @Sendable (String, Bool) -> Bool) {

@@ -31,14 +31,15 @@ struct BuildSchedule: Sendable, Equatable {
         firstBuildDue = firstBuild
     }
 
-    /// `whileRunning`: when the changes were made, which may be before the batch that carries
-    /// them settled (a build's last write lands as it exits). Nil: as things stand now.
-    mutating func sourcesChanged(_ paths: some Sequence<String>, whileRunning: Bool? = nil) {
-        let before = pending.count
+    /// A source changed just now. Noted per change, not when its batch settles: a build's last
+    /// write lands as it exits, and its batch settles after the build has ended.
+    mutating func sourceTouched() {
+        if isRunning { changedWhileRunning = true } else { changedWhileIdle = true }
+    }
+
+    /// The settled batch of source changes (relative paths): queued for the next build.
+    mutating func sourcesChanged(_ paths: some Sequence<String>) {
         pending.formUnion(paths)
-        let running = whileRunning ?? isRunning
-        guard pending.count > before || !running else { return }
-        if running { changedWhileRunning = true } else { changedWhileIdle = true }
     }
 
     /// What to do now; a `.start` marks the build as running.
@@ -79,7 +80,4 @@ struct BuildSchedule: Sendable, Equatable {
     mutating func finished() {
         isRunning = false
     }
-
-    /// Whether a follow-up build is queued.
-    var hasPending: Bool { !pending.isEmpty }
 }

@@ -81,24 +81,11 @@ struct OutputDigests: Sendable {
         digests.merge(now) { $1 }
     }
 
+    /// Every file under `folder` (the polling watcher's walk), digested.
     private static func walk(_ folder: String, isIgnored: (String, Bool) -> Bool) -> [String: Digest] {
         var found: [String: Digest] = [:]
-        var folders = [folder]
-        while let current = folders.popLast() {
-            guard let stream = opendir(current) else { continue }
-            defer { closedir(stream) }
-            DirectoryEntries.forEach(in: stream) { name, descriptor in
-                var info = stat()
-                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
-                let path = current + "/" + name
-                let isDirectory = info.st_mode & S_IFMT == S_IFDIR
-                if isIgnored(path, isDirectory) { return }
-                if isDirectory {
-                    folders.append(path)
-                } else if let digest = digest(path) {
-                    found[path] = digest
-                }
-            }
+        for (path, entry) in DirectorySnapshot(roots: [folder], isIgnored: isIgnored).entries where !entry.isDirectory {
+            found[path] = digest(path)
         }
         return found
     }

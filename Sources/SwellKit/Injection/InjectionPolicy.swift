@@ -13,7 +13,19 @@ struct InjectionPolicy: Sendable {
     /// into `fetch()`ed fragments, which must stay byte-identical.
     func shouldInject(_ request: Request) -> Bool {
         guard enabled else { return false }
-        guard let destination = request.headers[.secFetchDest]?.lowercased() else { return true }
-        return destination == "document" || destination == "iframe"
+        guard let destination = request.headers[.secFetchDest] else { return true }
+        return Self.isDocument(destination)
+    }
+
+    /// A page load: `Sec-Fetch-Dest` `document` or `iframe`, or no `Sec-Fetch-Dest` and an
+    /// `Accept` that names `text/html` (curl, older browsers). What `--exec` holds during a build.
+    static func isNavigation(_ request: Request) -> Bool {
+        if let destination = request.headers[.secFetchDest] { return isDocument(destination) }
+        return request.headers[.accept]?.contains("text/html") ?? false
+    }
+
+    private static func isDocument(_ destination: String) -> Bool {
+        let lowered = destination.lowercased()
+        return lowered == "document" || lowered == "iframe"
     }
 }

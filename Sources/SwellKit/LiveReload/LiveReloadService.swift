@@ -29,7 +29,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         case watcher(generation: Int, WatcherOutput)
         /// ROOT went away or came back (`RootMonitor`).
         case root(RootDirectory.Change)
-        case buildEnded(run: Int, BuildOutcome)
+        case buildEnded(BuildOutcome)
         /// The first build is still running after `longRunNotice`.
         case buildRunsLong(run: Int)
     }
@@ -114,9 +114,6 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
     /// What `/__swell/status` reports about the build; nil without `--exec`.
     var buildReport: BuildReport? { board?.report }
 
-    /// Where `--exec`'s builds are announced; nil without `--exec`.
-    var buildBoard: BuildBoard? { board }
-
     /// ROOT went away or came back: the loop decides what pages see.
     func rootChanged(_ change: RootDirectory.Change) {
         if change == .returned { supervisor.markRestarting() }
@@ -149,8 +146,11 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         }
         if build != nil { startNextBuild(&build!) }
         while true {
-            let deadlines = [build?.isBuilding == true ? nil : batcher.deadline, build?.sources.deadline, build?.finishing?.deadline]
-            switch await inbox.next(until: deadlines.compactMap { $0 }.min(), clock: clock) {
+            var deadline = build?.isBuilding == true ? nil : batcher.deadline
+            for other in [build?.sources.deadline, build?.finishing?.deadline] where build != nil {
+                if let other, deadline.map({ other < $0 }) ?? true { deadline = other }
+            }
+            switch await inbox.next(until: deadline, clock: clock) {
             case .cancelled:
                 return
             case .deadline:
@@ -158,11 +158,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                 if build != nil {
                     if build!.sources.isDue(now: now) {
                         let raw = build!.sources.take()
-                        // A build's own last write settles after it exited: count it as made during the build.
-                        let whileRunning = build!.sourcesMadeWhileBuilding && !build!.sourcesMadeWhileIdle
-                        build!.sourcesMadeWhileIdle = false
-                        build!.sourcesMadeWhileBuilding = false
-                        build!.schedule.sourcesChanged(raw.paths.keys.map { build!.relative($0) }, whileRunning: whileRunning)
+                        build!.schedule.sourcesChanged(raw.paths.keys.map { build!.relative($0) })
                         startNextBuild(&build!)
                     }
                     if let finishing = build!.finishing, now >= finishing.deadline,
@@ -188,11 +184,11 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                     hub.publish(ChangeSet(paths: []))
                     if build != nil { build!.digests = OutputDigests(root: configuration.root, isIgnored: build!.digests.isIgnored) }
                 }
-            case .element(.buildEnded(let run, let outcome)):
+            case .element(.buildEnded(let outcome)):
                 guard build != nil else { continue }
                 buildTask.withLock { $0 = nil }
                 let token = build!.makeToken()
-                build!.finishing = .init(run: run, token: token, outcome: outcome, deadline: clock.now.advanced(by: .seconds(1)))
+                build!.finishing = .init(token: token, outcome: outcome, deadline: clock.now.advanced(by: .seconds(1)))
                 supervisor.sync(token)
             case .element(.buildRunsLong(let run)):
                 guard build?.schedule.run == run, build?.isBuilding == true else { continue }
@@ -225,7 +221,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                         // A folder made among the sources changes nothing until files land in it
                         // (reported on their own): hugo makes resources/ on its first build.
                         guard !(event.isDirectory && event.kind == .created) else { continue }
-                        if coordinator.isBuilding { build!.sourcesMadeWhileBuilding = true } else { build!.sourcesMadeWhileIdle = true }
+                        build!.schedule.sourceTouched()
                         build!.sources.record(event, now: clock.now)
                     } else {
                         batcher.record(event, now: clock.now)
@@ -250,7 +246,6 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             gate.open()
         case .start(let run, let changes):
             gate.close()
-            build.runningChanges = changes
             build.rootReplaced = false
             board?.started(run: run, changes: changes)
             let count = changes.count
@@ -268,7 +263,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                     }
                     let outcome = await BuildProcess.run(settings, changed: changes, terminal: terminal)
                     group.cancelAll()
-                    inbox.send(.buildEnded(run: run, outcome))
+                    inbox.send(.buildEnded(outcome))
                 }
             }
             buildTask.withLock { $0 = task }
@@ -288,19 +283,19 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         let raw = batcher.take()
         let underRoot = raw.paths.keys.filter { BuildCoordinator<C>.covers(configuration.root, $0) }
         let difference = build.rootReplaced || raw.overflowed ? build.digests.rescan() : build.digests.update(touched: underRoot)
-        let elsewhere = raw.paths.filter { !BuildCoordinator<C>.covers(configuration.root, $0.key) }
+        // `--watch` changes as the watcher saw them; under ROOT only what the bytes say.
+        var batch = RawBatch(paths: raw.paths.filter { !BuildCoordinator<C>.covers(configuration.root, $0.key) })
+        for path in difference.changed + difference.deleted { batch.paths[path] = PathHistory(appearedDuringBatch: false) }
         let outcome = finishing.outcome
         let milliseconds = Self.milliseconds(outcome.duration)
         if outcome.succeeded {
             logger.info("built in \(milliseconds) ms")
-            board?.succeeded(milliseconds: milliseconds)
-            var change = ChangeSet.reconcile(RawBatch(paths: elsewhere), root: configuration.root, probe: probe) ?? ChangeSet(paths: [])
-            change.paths = (difference.changed + difference.deleted).compactMap(urlPath).sorted()
-            change.hasDeletions = change.hasDeletions || !difference.deleted.isEmpty
-            if !change.paths.isEmpty || !change.files.isEmpty || change.hasDeletions || build.lastFailed {
+            let afterFailure = board?.succeeded(milliseconds: milliseconds) ?? false
+            if let change = ChangeSet.reconcile(batch, root: configuration.root, probe: probe) {
                 publish(change)
+            } else if afterFailure {
+                publish(ChangeSet(paths: []))
             }
-            build.lastFailed = false
         } else {
             let text = outcome.output.text
             let diagnostics = BuildDiagnostic.parse(text, projectFolder: build.settings.projectFolder) { path in
@@ -322,7 +317,6 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             var output = text
             if case .couldNotStart(let reason) = outcome.ending { output = "/bin/sh could not start: \(reason)" }
             board?.failed(exit: outcome.exitStatus, milliseconds: milliseconds, output: output, diagnostics: diagnostics)
-            build.lastFailed = true
         }
         build.schedule.finished()
         startNextBuild(&build)
@@ -332,12 +326,6 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
 
     static func milliseconds(_ duration: Duration) -> Int {
         Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
-
-    /// ROOT's URL path for an absolute path under it.
-    private func urlPath(_ path: String) -> String? {
-        let relative = path.dropFirst(configuration.root.count).split(separator: "/").map(String.init)
-        return relative.isEmpty ? nil : URLPathEncoding.path(segments: relative, trailingSlash: false)
     }
 
     private func publish(_ batch: RawBatch) {

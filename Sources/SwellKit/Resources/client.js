@@ -175,7 +175,6 @@
   function removeOverlay() {
     if (build.overlay) build.overlay.remove();
     build.overlay = null;
-    swell.overlay = false;
   }
 
   function showOverlay(status) {
@@ -206,7 +205,6 @@
     parts.shadow.appendChild(panel);
     build.overlay = parts.host;
     build.overlay.__swellStatus = status;
-    swell.overlay = true;
     log("build failed" + exit + "; the error is shown on the page");
   }
 

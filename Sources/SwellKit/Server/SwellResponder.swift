@@ -122,18 +122,11 @@ struct SwellResponder: HTTPResponder {
         // 5.
         if !cors && CrossSitePolicy.refuses(request) { return (CrossSitePolicy.forbidden(), false) }
         // 5½.
-        if let gate, gate.isClosed, Self.isNavigation(request) || !files.root.isPresent {
+        if let gate, gate.isClosed, InjectionPolicy.isNavigation(request) || !files.root.isPresent {
             await gate.wait(upTo: navigationHold)
         }
         // 6–11.
         return (files.respond(to: request, path: path), false)
-    }
-
-    /// A page load: `Sec-Fetch-Dest` `document` or `iframe`, or no `Sec-Fetch-Dest` and an
-    /// `Accept` that names `text/html` (curl, older browsers).
-    static func isNavigation(_ request: Request) -> Bool {
-        if let destination = request.headers[.secFetchDest] { return destination == "document" || destination == "iframe" }
-        return request.headers[.accept]?.contains("text/html") ?? false
     }
 
     private func hasRegularFile(_ path: RequestPath) -> Bool {

@@ -125,7 +125,6 @@ public struct SwellServer: Sendable {
         var tail = BuildOutputTail()
         tail.append(Array(output.utf8))
         reportedBuilds.board(hub: hub)?.failed(exit: exitStatus, milliseconds: milliseconds, output: tail.text, diagnostics: diagnostics)
-        reportedBuilds.lastFailed.store(true, ordering: .relaxed)
         liveReload.gate.open()
     }
 
@@ -134,14 +133,12 @@ public struct SwellServer: Sendable {
     /// after a failed build even when nothing changed. Held navigations are then answered.
     public func buildSucceeded(changedOutputPaths: [String], milliseconds: Int? = nil) {
         guard let liveReload, configuration.build == nil else { return }
-        reportedBuilds.board(hub: hub)?.succeeded(milliseconds: milliseconds)
-        let change = changeSet(forOutputPaths: changedOutputPaths)
-        if let change {
+        let afterFailure = reportedBuilds.board(hub: hub)?.succeeded(milliseconds: milliseconds) ?? false
+        if let change = changeSet(forOutputPaths: changedOutputPaths) {
             hub?.publish(change)
-        } else if reportedBuilds.lastFailed.load(ordering: .relaxed) {
+        } else if afterFailure {
             hub?.publish(ChangeSet(paths: []))
         }
-        reportedBuilds.lastFailed.store(false, ordering: .relaxed)
         liveReload.gate.open()
     }
 
@@ -150,20 +147,18 @@ public struct SwellServer: Sendable {
         await lifecycle.stop()
     }
 
+    /// The paths under ROOT as one batch, reconciled as the watcher's are (a path gone is a deletion).
     private func changeSet(forOutputPaths paths: [String]) -> ChangeSet? {
-        var urlPaths: Set<String> = []
-        var deleted = false
+        let root = configuration.root
+        var batch = RawBatch(paths: [:])
         for path in paths {
-            let absolute = path.hasPrefix("/") ? path : configuration.root + "/" + path
-            guard absolute.hasPrefix(configuration.root + "/") else { continue }
-            var info = stat()
-            if lstat(absolute, &info) != 0 { deleted = true }
-            let segments = absolute.dropFirst(configuration.root.count).split(separator: "/").map(String.init)
-            guard !segments.isEmpty, !segments.contains(".."), !segments.contains(".") else { continue }
-            urlPaths.insert(URLPathEncoding.path(segments: segments, trailingSlash: false))
+            let absolute = path.hasPrefix("/") ? path : root + "/" + path
+            let segments = absolute.dropFirst(root.count).split(separator: "/")
+            guard absolute.hasPrefix(root + "/"), !segments.isEmpty, !segments.contains(".."), !segments.contains(".") else { continue }
+            batch.paths[absolute] = PathHistory(appearedDuringBatch: false)
         }
-        guard !urlPaths.isEmpty else { return nil }
-        return ChangeSet(paths: urlPaths.sorted(), hasDeletions: deleted)
+        guard !batch.paths.isEmpty else { return nil }
+        return ChangeSet.reconcile(batch, root: root, probe: FileSystemProbe())
     }
 
     /// What `/__swell/status` reports, now.
@@ -274,7 +269,6 @@ public struct SwellServer: Sendable {
 /// reports builds to says nothing about builds.
 private final class ReportedBuilds: Sendable {
     private let current = Mutex<BuildBoard?>(nil)
-    let lastFailed = Atomic<Bool>(false)
 
     var existing: BuildBoard? { current.withLock { $0 } }
 

@@ -4,6 +4,12 @@ import Testing
 
 /// When builds start, on values: one at a time, one follow-up, and the self-trigger stop.
 @Suite struct BuildScheduleTests {
+    /// A change made now whose batch settles at once.
+    func touch(_ schedule: inout BuildSchedule, _ paths: [String]) {
+        schedule.sourceTouched()
+        schedule.sourcesChanged(paths)
+    }
+
     @Test func theFirstBuildStartsAtOnceWithNoChanges() {
         var schedule = BuildSchedule()
         #expect(schedule.next() == .start(run: 1, changes: []))
@@ -13,7 +19,7 @@ import Testing
     @Test func anyNumberOfChangesDuringABuildCostOneFollowUp() {
         var schedule = BuildSchedule()
         _ = schedule.next()
-        for name in ["a", "b", "c", "a"] { schedule.sourcesChanged([name]) }
+        for name in ["a", "b", "c", "a"] { touch(&schedule, [name]) }
         #expect(schedule.next() == .idle)
         schedule.finished()
         #expect(schedule.next() == .start(run: 2, changes: ["a", "b", "c"]))
@@ -25,29 +31,29 @@ import Testing
         var schedule = BuildSchedule()
         _ = schedule.next()
         for run in 2...4 {
-            schedule.sourcesChanged(["cache/x"])
+            touch(&schedule, ["cache/x"])
             schedule.finished()
             #expect(schedule.next() == .start(run: run, changes: ["cache/x"]))
         }
-        schedule.sourcesChanged(["cache/x"])
+        touch(&schedule, ["cache/x"])
         schedule.finished()
         #expect(schedule.next() == .stoppedSelfTriggering(paths: ["cache/x"]))
         // A change made while idle starts builds again.
-        schedule.sourcesChanged(["page.md"])
+        touch(&schedule, ["page.md"])
         #expect(schedule.next() == .start(run: 5, changes: ["page.md"]))
     }
 
     @Test func aChangeWhileIdleResetsTheSelfTriggerCount() {
         var schedule = BuildSchedule()
         _ = schedule.next()
-        schedule.sourcesChanged(["x"])
+        touch(&schedule, ["x"])
         schedule.finished()
         _ = schedule.next()
         schedule.finished()
-        schedule.sourcesChanged(["y"])
+        touch(&schedule, ["y"])
         #expect(schedule.next() == .start(run: 3, changes: ["y"]))
         for run in 4...6 {
-            schedule.sourcesChanged(["z"])
+            touch(&schedule, ["z"])
             schedule.finished()
             #expect(schedule.next() == .start(run: run, changes: ["z"]))
         }
@@ -57,12 +63,15 @@ import Testing
         var schedule = BuildSchedule()
         _ = schedule.next()
         for run in 2...4 {
+            // Written while the build ran; its batch settles once the build has ended.
+            schedule.sourceTouched()
             schedule.finished()
-            schedule.sourcesChanged(["generated.txt"], whileRunning: true)
+            schedule.sourcesChanged(["generated.txt"])
             #expect(schedule.next() == .start(run: run, changes: ["generated.txt"]))
         }
+        schedule.sourceTouched()
         schedule.finished()
-        schedule.sourcesChanged(["generated.txt"], whileRunning: true)
+        schedule.sourcesChanged(["generated.txt"])
         #expect(schedule.next() == .stoppedSelfTriggering(paths: ["generated.txt"]))
     }
 }

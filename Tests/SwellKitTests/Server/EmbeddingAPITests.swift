@@ -1,6 +1,7 @@
 import Foundation
 import SwellKit
 import SwellTestSupport
+import Synchronization
 import Testing
 
 /// The API a site generator embeds, used only through what is public, against a real socket:
@@ -37,10 +38,14 @@ import Testing
             server.buildStarted(changes: ["content/index.md"])
             _ = try await stream.waitFor("{\"state\":\"running\",\"run\":1,\"changes\":[\"content/index.md\"]}")
             // A navigation waits for the build; a stylesheet does not.
-            let held = Task { try await client.get("/", headers: ["Sec-Fetch-Dest": "document"], timeout: 20) }
+            let answered = Shared(false)
+            let held = Task {
+                defer { answered.value.withLock { $0 = true } }
+                return try await client.get("/", headers: ["Sec-Fetch-Dest": "document"], timeout: 20)
+            }
             #expect(try await client.get("/style.css", headers: ["Sec-Fetch-Dest": "style"]).status == 200)
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(!stream.text.contains("failed"))
+            let early = await eventually(within: .milliseconds(300)) { answered.value.withLock { $0 } }
+            #expect(!early, "a navigation during a reported build was answered before it ended")
 
             server.buildFailed(output: "<b>bad</b>", diagnostics: [BuildDiagnostic(file: "content/index.md", line: 2, message: "no")], exitStatus: 1)
             let failed = try await stream.waitFor("\"state\":\"failed\"")
