@@ -14,6 +14,9 @@ final class SwellProcess: Sendable {
     private let stdout = Shared<String>("")
     private let stderr = Shared<String>("")
     private let exitStatus = Shared<Int32?>(nil)
+    /// How many of stdout and stderr have reached end of file: the exit is seen before the
+    /// last bytes are read, so `exitCode` waits for both to be drained too.
+    private let drained = Shared<Int>(0)
 
     /// Launches `swell arguments…` (or `executable arguments…`) with an optional environment override.
     init(
@@ -41,8 +44,8 @@ final class SwellProcess: Sendable {
         let exitStatus = self.exitStatus
         process.terminationHandler = { finished in exitStatus.value.withLock { $0 = finished.terminationStatus } }
         try process.run()
-        Self.collect(out.fileHandleForReading, into: stdout)
-        Self.collect(err.fileHandleForReading, into: stderr)
+        Self.collect(out.fileHandleForReading, into: stdout, drained: drained)
+        Self.collect(err.fileHandleForReading, into: stderr, drained: drained)
     }
 
     deinit {
@@ -72,9 +75,12 @@ final class SwellProcess: Sendable {
         kill(process.processIdentifier, number)
     }
 
-    /// The exit status once the process ends, or nil after `timeout`.
+    /// The exit status once the process ends, or nil after `timeout`. Its output is read to
+    /// the end first (for up to 2 s more: a child that kept the pipes open does not hang a test).
     func exitCode(within timeout: TimeInterval) async -> Int32? {
-        try? await waitFor(timeout: timeout) { $0.exitStatus.value.withLock { $0 } }
+        guard let status = try? await waitFor(timeout: timeout, { $0.exitStatus.value.withLock { $0 } }) else { return nil }
+        _ = try? await waitFor(timeout: 2) { $0.drained.value.withLock { $0 == 2 ? true : nil } }
+        return status
     }
 
     /// Polls `condition` every 20 ms until it yields a value; throws after `timeout`.
@@ -83,11 +89,14 @@ final class SwellProcess: Sendable {
         throw ProcessError.timedOut(stdout: output, stderr: errorOutput)
     }
 
-    private static func collect(_ handle: FileHandle, into buffer: Shared<String>) {
+    private static func collect(_ handle: FileHandle, into buffer: Shared<String>, drained: Shared<Int>) {
         Thread {
             while true {
                 let data = handle.availableData
-                if data.isEmpty { return }
+                if data.isEmpty {
+                    drained.value.withLock { $0 += 1 }
+                    return
+                }
                 buffer.value.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
         }.start()
