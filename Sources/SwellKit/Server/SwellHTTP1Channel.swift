@@ -5,8 +5,9 @@ import NIOCore
 import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1 channel with Swell's handlers around NIO's HTTP/1 decoder:
-/// `RequestBytesObserver` first, then `RequestHeadTimeoutHandler` and `HTTP10CloseHandler`
-/// before the HTTP-types codec (which drops what they need: the HTTP version and the raw parts).
+/// `RequestBytesObserver` first, then `RequestHeadTimeoutHandler`, `HTTP10CloseHandler` and
+/// `AbsoluteFormHandler` before the HTTP-types codec (which drops what they need: the HTTP
+/// version, the raw parts, the target's form).
 struct SwellHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let base: HTTP1Channel
@@ -20,6 +21,7 @@ struct SwellHTTP1Channel: ServerChildChannel {
             try pipeline.addHandler(RequestBytesObserver(deadline: deadline), position: .first)
             try pipeline.addHandler(RequestHeadTimeoutHandler(deadline: deadline), position: .before(codec))
             try pipeline.addHandler(HTTP10CloseHandler(), position: .before(codec))
+            try pipeline.addHandler(AbsoluteFormHandler(), position: .before(codec))
             return value
         }
     }
