@@ -26,6 +26,10 @@ let package = Package(
         // No default traits: SubprocessFoundation would bring Foundation into the engine.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2", traits: []),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // The proxy's client (it streams both ways) and the gzip/deflate decoder for injection.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // `swift package generate-documentation --target SwellKit` (Scripts/test runs it).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
@@ -51,10 +55,29 @@ let package = Package(
             resources: [.embedInCode("Resources/client.js"), .embedInCode("Resources/worker.js"), .embedInCode("Resources/stream.js")],
             swiftSettings: swiftSettings
         ),
+        // The proxy's HTTP client, apart so that an embedder of SwellKit alone never builds
+        // AsyncHTTPClient, BoringSSL or zlib.
+        .target(
+            name: "SwellProxy",
+            dependencies: [
+                "SwellKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "SwellCLI",
             dependencies: [
                 "SwellKit",
+                "SwellProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

@@ -46,6 +46,9 @@ public struct SwellConfiguration: Sendable {
     /// The site's build (`--exec`); nil serves ROOT as it is. With a build, ROOT may be missing
     /// until the first build has made it.
     public var build: BuildSettings?
+    /// The backends (`--proxy`); nil serves everything from ROOT. In whole-site mode ROOT is
+    /// watched, never served.
+    package var proxy: ProxySettings?
     /// Seconds between `/stream` ticks; `nil` disables the endpoint.
     public var streamInterval: Duration? = .seconds(1)
     /// Version string reported by the server.

@@ -11,12 +11,16 @@ import NIOCore
 /// - **streaming** (`StreamingInjection`), for a body that arrives chunk by chunk with no
 ///   known length (a backend's page): before the first `</head>`, else the first `<body`,
 ///   holding at most `streamingHoldLimit` bytes while looking, else at the end.
-struct InjectionPlan: Sendable {
+package struct InjectionPlan: Sendable {
     /// The bytes inserted.
-    let tag: [UInt8]
+    package let tag: [UInt8]
+
+    package init(tag: [UInt8]) {
+        self.tag = tag
+    }
 
     /// The client script as every page Swell serves itself loads it.
-    static let standard = InjectionPlan(tag: Array(#"<script src="/__swell/client.js"></script>"#.utf8))
+    package static let standard = InjectionPlan(tag: Array(#"<script src="/__swell/client.js"></script>"#.utf8))
     /// What marks a page that already loads the client.
     static let marker = Array("/__swell/client.js".utf8)
     /// The most a streaming injection holds back while it looks for where the tag goes.
@@ -54,7 +58,7 @@ struct InjectionPlan: Sendable {
     // MARK: Streaming
 
     /// A fresh injection for one streamed body.
-    func streaming() -> StreamingInjection {
+    package func streaming() -> StreamingInjection {
         StreamingInjection(tag: tag, holdLimit: Self.streamingHoldLimit)
     }
 }
@@ -91,7 +95,7 @@ struct BodyEndScanner {
 }
 
 /// Case-insensitive (ASCII) byte search, the only kind HTML tag names need.
-enum ASCII {
+package enum ASCII {
     static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         var start = haystack.count - needle.count
@@ -102,7 +106,7 @@ enum ASCII {
         return nil
     }
 
-    static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
+    package static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
         guard haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
         for start in max(0, from)...(haystack.count - needle.count) where matches(needle, in: haystack, at: start) {
             return start

@@ -8,7 +8,7 @@ import NIOCore
 /// everything held is let go and the tag goes at the end of the body, so a huge page or one
 /// that starts with a long stream is never held whole and never stalls. A page whose held
 /// bytes already load the client gets no second copy.
-struct StreamingInjection {
+package struct StreamingInjection {
     private enum State {
         /// Still looking; `held` is everything received so far.
         case searching
@@ -34,12 +34,12 @@ struct StreamingInjection {
     }
 
     /// Whether the tag has gone out (or was found unnecessary).
-    var isDone: Bool {
+    package var isDone: Bool {
         if case .passing = state { true } else { false }
     }
 
     /// Takes the next chunk; returns the bytes that may be sent now, in order.
-    mutating func feed(_ chunk: ByteBuffer) -> [ByteBuffer] {
+    package mutating func feed(_ chunk: ByteBuffer) -> [ByteBuffer] {
         switch state {
         case .passing, .atEnd:
             return chunk.readableBytes > 0 ? [chunk] : []
@@ -50,7 +50,7 @@ struct StreamingInjection {
     }
 
     /// The body ended; returns what is still to be sent.
-    mutating func finish() -> [ByteBuffer] {
+    package mutating func finish() -> [ByteBuffer] {
         defer {
             state = .passing
             held = []

@@ -334,6 +334,19 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
     }
 
     private func publish(_ change: ChangeSet) {
+        if let delay = configuration.proxy?.publishDelay, delay > .zero {
+            // --proxy-delay: the backend restarts on the same edit; the pages wait until it is up.
+            let hub = self.hub
+            let clock = self.clock
+            Task {
+                try? await clock.sleep(for: delay)
+                hub.publish(change)
+            }
+            logger.info(
+                "\(change.isUpdate ? "update" : "reload") in \(Self.milliseconds(delay)) ms (--proxy-delay) \((change.paths + change.files).prefix(5).joined(separator: ", "))"
+            )
+            return
+        }
         let event = hub.publish(change)
         let changed = change.paths + change.files
         let more = changed.count > 5 ? " and \(changed.count - 5) more" : ""

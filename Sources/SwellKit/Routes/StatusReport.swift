@@ -22,12 +22,15 @@ public struct StatusReport: Sendable, Equatable {
     public var uptimeSeconds: Double
     /// The site's build (`--exec`); nil when Swell runs none.
     public var build: BuildReport? = nil
+    /// The backends (`--proxy`); nil when Swell forwards nothing.
+    public var proxy: [ProxyReport]? = nil
 
     var json: String {
         """
         {"version":\(JSONText.string(version)),"root":\(JSONText.string(root)),"watcher":\(JSONText.string(watcher)),\
         "watchCount":\(watchCount),"watchReady":\(watchReady),"clients":\(clients),"browsers":\(clients),"pages":\(pages),"streamsOpened":\(streamsOpened),\
-        "lastEventId":\(lastEventID.map(JSONText.string) ?? "null"),"uptimeSeconds":\(uptimeSeconds)\(build.map { ",\"build\":" + $0.json } ?? "")}
+        "lastEventId":\(lastEventID.map(JSONText.string) ?? "null"),"uptimeSeconds":\(uptimeSeconds)\(build.map { ",\"build\":" + $0.json } ?? "")\
+        \(proxy.map { ",\"proxy\":[" + $0.map(\.json).joined(separator: ",") + "]" } ?? "")}
         """
     }
 }

@@ -18,6 +18,27 @@ enum CrossSitePolicy {
         return request.headers[.secFetchMode]?.lowercased() != "navigate"
     }
 
+    /// For a backend's path (`--proxy`): a cross-site page may link to it and may call it with
+    /// `fetch` in `cors` mode (the browser then enforces the backend's own CORS answer, and
+    /// preflights go through), but it may not load it as a script, image or style (`no-cors`)
+    /// nor submit a form to it (a navigation that is not GET or HEAD): the backend's
+    /// cookies would ride along.
+    static func refusesProxied(_ request: Request) -> Bool {
+        guard request.headers[.secFetchSite]?.lowercased() == "cross-site" else { return false }
+        switch request.headers[.secFetchMode]?.lowercased() {
+        case "cors", "websocket": return false
+        case "navigate": return request.method != .get && request.method != .head
+        default: return true
+        }
+    }
+
+    static func forbiddenProxied() -> Response {
+        StatusResponse.plain(
+            .forbidden,
+            "403 Forbidden: another site's page may not load or post to this backend through Swell (Sec-Fetch-Site: cross-site)."
+        )
+    }
+
     static func forbidden() -> Response {
         StatusResponse.plain(
             .forbidden,

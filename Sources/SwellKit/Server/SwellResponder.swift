@@ -7,11 +7,17 @@ import NIOCore
 ///
 /// 1. **Host** (bound to loopback): not `localhost`, `*.localhost`, `127.0.0.1`, `[::1]` or an
 ///    `--allow-host` name → `403` naming `--allow-host` (DNS rebinding; `HostCheckMiddleware`).
-/// 2. **Target**, parsed once (`RequestPath`): NUL, a raw `#`, bad percent-encoding → `400`;
+/// 2. **Target**: absolute form (`GET http://other/`) → `400` (`AbsoluteFormHandler`: never an
+///    open proxy); then parsed once (`RequestPath`): NUL, a raw `#`, bad percent-encoding → `400`;
 ///    `..` climbing out → `400`; dotfiles and dot-folders but `/.well-known/` → `404`.
 /// 3. **`/__swell/*`** belongs to Swell (with `--no-reload`, to nobody): a cross-site
 ///    background request → `403` (`CrossSitePolicy`); never a file, never CORS headers.
-/// 4. **`/stream`**, the demo counter, unless ROOT has a file of that name.
+/// 4. **`/stream`**, the demo counter, unless ROOT has a file of that name (or a backend answers it).
+/// 4½. **Proxy** (`--proxy`): a path under a backend's prefix (the dotfile rule aside, which is
+///    the backend's to apply) is refused if a cross-site page loads it in the background
+///    (`no-cors`: `<script>`, `<img>`) or submits a form to it, and is otherwise answered by
+///    the backend (`BackendForwarder`) once any build has ended. `--header` is not added: the
+///    backend's headers are its own.
 /// 5. **Cross-site** background requests for files → `403`, unless `--cors`.
 /// 5½. **Build** (`--exec`): while a build runs, a page navigation waits for it to end (at
 ///    most 30 s), so a reload never lands on a half-written site; while ROOT is missing
@@ -41,15 +47,19 @@ struct SwellResponder: HTTPResponder {
     /// Closed while a build runs; nil without `--exec`.
     let gate: NavigationGate?
     let navigationHold: Duration
+    /// The backends and the forwarder that reaches them; nil without `--proxy`.
+    let proxy: (settings: ProxySettings, forwarder: any BackendForwarder)?
 
     init(
         configuration: SwellConfiguration,
         root: RootDirectory,
         control: ControlRoutes?,
         cache: FileCache? = nil,
-        gate: NavigationGate? = nil
+        gate: NavigationGate? = nil,
+        proxy: (settings: ProxySettings, forwarder: any BackendForwarder)? = nil
     ) {
         self.gate = gate
+        self.proxy = proxy
         navigationHold = configuration.build?.navigationHold ?? .seconds(30)
         files = StaticFileResponder(
             root: root,
@@ -97,11 +107,28 @@ struct SwellResponder: HTTPResponder {
     /// The answer, and whether it is one of Swell's own endpoints (which `--header` never touches).
     private func answer(_ request: Request, context: Context) async -> (Response, isSwells: Bool) {
         // 2.
+        if request.head.path == AbsoluteFormHandler.marker {
+            return (
+                StatusResponse.plain(.badRequest, "400 Bad Request: absolute-form request targets are refused; Swell is not an open proxy."), true
+            )
+        }
         let path: RequestPath
         do {
-            path = try RequestPath.parse(request.head.path ?? "/")
+            path = try RequestPath.parse(request.head.path ?? "/", allowHidden: proxy != nil)
         } catch {
             return (files.response(for: error, request: request), false)
+        }
+        // 4½ comes first for a backend's path: its `/stream`, its dotfiles.
+        if let proxy, path.segments.first != "__swell", let upstream = proxy.settings.upstream(forDecodedPath: path.decodedPath) {
+            return (await forward(request, context: context, to: upstream, proxy: proxy.forwarder), true)
+        }
+        if proxy != nil, path.segments.contains(where: { $0.utf8.first == UInt8(ascii: ".") }) {
+            // Not the backend's: the dotfile rule holds again.
+            do {
+                _ = try RequestPath.parse(request.head.path ?? "/")
+            } catch {
+                return (files.response(for: error, request: request), false)
+            }
         }
         // 3.
         if path.segments.first == "__swell" {
@@ -127,6 +154,18 @@ struct SwellResponder: HTTPResponder {
         }
         // 6–11.
         return (files.respond(to: request, path: path), false)
+    }
+
+    /// 4½: the checks only a proxied request needs, then the backend.
+    private func forward(_ request: Request, context: Context, to upstream: ProxyUpstream, proxy: any BackendForwarder) async -> Response {
+        if request.head.path == nil || request.method == .connect {
+            return StatusResponse.plain(.badRequest, "400 Bad Request: Swell forwards origin-form requests only; it is not an open proxy.")
+        }
+        if CrossSitePolicy.refusesProxied(request) { return CrossSitePolicy.forbiddenProxied() }
+        if let gate, gate.isClosed, InjectionPolicy.isNavigation(request) {
+            await gate.wait(upTo: navigationHold)
+        }
+        return await proxy.respond(to: request, context: context, upstream: upstream)
     }
 
     private func hasRegularFile(_ path: RequestPath) -> Bool {

@@ -61,7 +61,13 @@ public struct SwellServer: Sendable {
     /// Opens ROOT and checks the `--watch` folders; nothing listens until `run`. `logger`
     /// reports each reload and update, ROOT going and coming back, and the watch-limit advice.
     public init(configuration: SwellConfiguration, logger: Logger = Logger(label: "swell")) throws(SwellError) {
+        try self.init(configuration: configuration, logger: logger, proxyEngine: nil)
+    }
+
+    /// As the public initializer, with the proxy's client (`swell` passes `SwellProxy`'s).
+    package init(configuration: SwellConfiguration, logger: Logger = Logger(label: "swell"), proxyEngine: (any ProxyEngine)?) throws(SwellError) {
         self.configuration = configuration
+        self.proxyEngine = proxyEngine
         let root = try RootDirectory(path: configuration.root, mayBeMissing: configuration.build != nil && configuration.liveReload)
         self.root = root
         self.logger = logger
@@ -73,6 +79,7 @@ public struct SwellServer: Sendable {
         self.hub = hub
         let fileCache = FileCache()
         self.fileCache = fileCache
+        health = configuration.proxy.map { BackendHealth(upstreams: $0.upstreams) }
         liveReload = hub.map {
             LiveReloadService(
                 configuration: configuration,
@@ -88,6 +95,10 @@ public struct SwellServer: Sendable {
     /// The builds an embedder reports (none with `--exec`, which reports its own).
     private let reportedBuilds = ReportedBuilds()
     private let lifecycle = Lifecycle()
+    /// The backends' record (`--proxy`); nil without.
+    private let health: BackendHealth?
+    /// The proxy's client; nil for an embedder (SwellKit alone does not forward).
+    private let proxyEngine: (any ProxyEngine)?
     /// Recently served files, shared by the responder and emptied by the watcher and `RootMonitor`.
     private let fileCache: FileCache
     private let logger: Logger
@@ -176,7 +187,8 @@ public struct SwellServer: Sendable {
             streamsOpened: presence?.streamsOpened ?? 0,
             lastEventID: hub?.lastEventID?.description,
             uptimeSeconds: Double((ContinuousClock.now - started).components.seconds),
-            build: liveReload?.buildReport ?? reportedBuilds.existing?.report
+            build: liveReload?.buildReport ?? reportedBuilds.existing?.report,
+            proxy: health?.report
         )
     }
 
@@ -209,13 +221,31 @@ public struct SwellServer: Sendable {
                 }
             }
         )
+        var proxy: (settings: ProxySettings, forwarder: any BackendForwarder)?
+        if let settings = configuration.proxy, let health, let proxyEngine {
+            var backendIsBack: (@Sendable () -> Void)?
+            if let hub {
+                backendIsBack = { hub.publish(ChangeSet(paths: [])) }
+            }
+            let started = proxyEngine.start(
+                settings: settings,
+                health: health,
+                injection: InjectionPolicy(enabled: control != nil),
+                logger: self.logger,
+                backendIsBack: backendIsBack
+            )
+            // Before the HTTP server in the group, so it stops after the server has drained.
+            services.insert(started.service, at: 0)
+            proxy = (settings, started.forwarder)
+        }
         return Application(
             responder: SwellResponder(
                 configuration: configuration,
                 root: root,
                 control: control,
                 cache: fileCache,
-                gate: liveReload?.gate
+                gate: liveReload?.gate,
+                proxy: proxy
             ),
             server: channel,
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
@@ -231,7 +261,10 @@ public struct SwellServer: Sendable {
     /// The one place the connection's channel is chosen: HTTP/1.1 with Swell's request-head
     /// timeout and HTTP/1.0 close handling (`SwellHTTP1Channel`).
     private var channel: HTTPServerBuilder {
-        .swellHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout)), requestHeadTimeout: configuration.requestHeadTimeout)
+        // A proxied answer may take minutes to start (a request paused in a debugger) or to
+        // send its next event: with --proxy only the request-head timeout cuts connections.
+        let idle = configuration.proxy == nil ? TimeAmount(configuration.idleTimeout) : nil
+        return .swellHTTP1(configuration: .init(idleTimeout: idle), requestHeadTimeout: configuration.requestHeadTimeout)
     }
 
     /// Runs until SIGINT or SIGTERM, then shuts down gracefully: open streams end, and the

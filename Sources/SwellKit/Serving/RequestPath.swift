@@ -30,7 +30,8 @@ struct RequestPath: Sendable, Equatable {
     }
 
     /// Parses a raw request target such as `/docs/a%20b.html?x=1`.
-    static func parse(_ target: String) throws(Rejection) -> RequestPath {
+    /// `allowHidden` skips the dotfile rule, for a path a backend answers (`--proxy`).
+    static func parse(_ target: String, allowHidden: Bool = false) throws(Rejection) -> RequestPath {
         let bytes = Array(target.utf8)
         guard bytes.first == UInt8(ascii: "/") else { throw .badRequest("the request target must start with /") }
         if bytes.contains(UInt8(ascii: "#")) { throw .badRequest("a raw # is not allowed in a request target") }
@@ -59,7 +60,7 @@ struct RequestPath: Sendable, Equatable {
             segments.append(String(decoding: part, as: UTF8.self))
         }
         // By byte as well: ".\u{301}env" is a dotfile on disk though its first Character is not ".".
-        for (index, segment) in segments.enumerated() where segment.utf8.first == UInt8(ascii: ".") {
+        for (index, segment) in segments.enumerated() where !allowHidden && segment.utf8.first == UInt8(ascii: ".") {
             if index == 0 && segment == ".well-known" { continue }
             throw .hidden
         }
@@ -70,6 +71,11 @@ struct RequestPath: Sendable, Equatable {
     /// The path relative to ROOT's descriptor: `a/b.html`, or `.` for ROOT itself.
     var relativePath: String {
         segments.isEmpty ? "." : segments.joined(separator: "/")
+    }
+
+    /// The decoded path with one leading `/`, as `--proxy PREFIX=URL` prefixes are matched against.
+    var decodedPath: String {
+        "/" + segments.joined(separator: "/") + (hasTrailingSlash && !segments.isEmpty ? "/" : "")
     }
 
     /// The same path as a browser would write it: one leading `/`, each segment

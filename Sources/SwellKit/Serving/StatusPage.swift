@@ -1,7 +1,7 @@
 /// The small HTML pages Swell writes itself: the plain 404 (when ROOT has no `404.html`)
 /// and the 503 while ROOT is missing. Both get the live-reload client like any page, so a
 /// tab showing one comes back by itself once there is something to show.
-enum StatusPage {
+package enum StatusPage {
     static func notFound(urlPath: String) -> String {
         page(
             title: "404 Not Found",
@@ -14,6 +14,18 @@ enum StatusPage {
         title: "503 Folder Missing",
         body: "<p>The folder Swell serves was deleted or renamed. This page reloads as soon as it is back.</p>"
     )
+
+    /// `--proxy`'s backend did not answer: what failed and where, and that the page comes back
+    /// by itself. Only the URL the user gave is named, never a path on disk.
+    package static func backendDown(url: String, reason: String) -> String {
+        page(
+            title: "502 Backend Not Answering",
+            body: """
+                <p>\(HTMLEscaping.escape(reason)): is your app running on <code>\(HTMLEscaping.escape(url))</code>?</p>
+                <p>This page reloads by itself as soon as the backend answers again.</p>
+                """
+        )
+    }
 
     private static func page(title: String, body: String) -> String {
         """

@@ -6,7 +6,7 @@ import NIOCore
 /// errors and refusals as one line of plain text that names the fix, small JSON bodies, and
 /// generated HTML pages (listings, the plain 404, the 503 while ROOT is missing), which get
 /// the live-reload client by the sized injection plan like any page.
-enum StatusResponse {
+package enum StatusResponse {
     /// Every answer Swell writes itself: never cached, never sniffed into another type.
     private static let common: HTTPFields = [.cacheControl: "no-cache", .contentTypeOptions: "nosniff"]
 
@@ -26,7 +26,7 @@ enum StatusResponse {
 
     /// A page generated in memory; `injection` nil leaves it as it is. A HEAD gets the same
     /// headers (the injected length included) and no body.
-    static func html(
+    package static func html(
         _ status: HTTPResponse.Status,
         _ page: String,
         injection: InjectionPlan?,
