@@ -1,0 +1,259 @@
+import AsyncHTTPClient
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import SwellKit
+import Synchronization
+
+/// Answers a request from a backend (`--proxy`): the request goes on with its body streamed,
+/// the answer comes back as it arrives, and an HTML page gets the client on its way through.
+///
+/// By the time a request gets here `SwellResponder` has run every security default on it.
+/// Nothing is buffered but the at most 64 KiB an injection holds while it looks for `</head>`:
+/// an event stream reaches the browser event by event, and a browser that leaves cancels the
+/// backend request (its inbound close is watched, as for Swell's own streams).
+struct ProxyResponder: BackendForwarder {
+    let settings: ProxySettings
+    let client: HTTPClient
+    let health: BackendHealth
+    let injection: InjectionPolicy
+    let logger: Logger
+    /// `http`, or `https` behind TLS: what `X-Forwarded-Proto` and rewritten locations say.
+    let scheme: String
+    private let warned = Warnings()
+
+    init(settings: ProxySettings, client: HTTPClient, health: BackendHealth, injection: InjectionPolicy, logger: Logger, scheme: String = "http") {
+        self.settings = settings
+        self.client = client
+        self.health = health
+        self.injection = injection
+        self.logger = logger
+        self.scheme = scheme
+    }
+
+    package func respond(to request: Request, context: SwellRequestContext, upstream: ProxyUpstream) async -> Response {
+        let target = request.head.path ?? "/"
+        let injects = injection.shouldInject(request) && request.method == .get
+        let swellOrigin = scheme + "://" + (request.head.authority.map(Self.safeAuthority) ?? "localhost")
+        var outgoing = HTTPClientRequest(url: upstream.scheme + "://" + upstream.authority + upstream.basePath + target)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        outgoing.headers = ForwardedRequestHeaders.make(
+            from: request.headers,
+            host: request.head.authority,
+            upstream: upstream,
+            clientAddress: context.clientAddress,
+            scheme: scheme,
+            identityEncoding: injects
+        )
+        let hasBody = Self.hasBody(request.headers)
+        if hasBody {
+            let length = request.headers[.contentLength].flatMap { Int64($0) }.map { HTTPClientRequest.Body.Length.known($0) } ?? .unknown
+            outgoing.body = .stream(request.body, length: length)
+        }
+        health.forwarded(to: upstream)
+        let answer: HTTPClientResponse
+        do {
+            answer = try await client.execute(outgoing, timeout: TimeAmount(settings.timeout), logger: logger)
+        } catch {
+            health.failed(upstream)
+            let reason = Self.reason(for: error, timeout: settings.timeout)
+            logger.warning("proxy: \(request.method) \(target) → \(upstream.displayURL): \(reason)")
+            return StatusResponse.html(
+                .badGateway,
+                StatusPage.backendDown(url: upstream.displayURL, reason: reason),
+                injection: injection.shouldInject(request) ? .standard : nil,
+                isHead: request.method == .head,
+                headers: [.retryAfter: "1"]
+            )
+        }
+        health.answered(by: upstream)
+        var headers = BackendResponseHeaders.rewrite(answer.headers, upstream: upstream, swellOrigin: swellOrigin)
+        let status = HTTPResponse.Status(code: Int(answer.status.code), reasonPhrase: answer.status.reasonPhrase)
+        var chosen: (plan: InjectionPlan, coding: ContentDecoder.Coding?)?
+        if injects, Self.isHTML(headers), status.code != 204, status.code != 304 {
+            if case .inject(let plan, let coding) = plan(for: &headers, path: target, swellOrigin: swellOrigin) { chosen = (plan, coding) }
+        }
+        let body = answer.body
+        // A request with a body was already handed to the client library; only a body-less one
+        // can be watched for the browser leaving (watching consumes the request body).
+        let watchesClose = !hasBody
+        return Response(
+            status: status,
+            headers: headers,
+            body: ResponseBody { [chosen, request, warned, target] writer in
+                var transform = chosen.map { BodyTransform(plan: $0.plan, coding: $0.coding) } ?? BodyTransform()
+                func relay() async throws {
+                    for try await chunk in body {
+                        for part in try transform.feed(chunk) { try await writer.write(part) }
+                    }
+                    for part in transform.finish() { try await writer.write(part) }
+                }
+                do {
+                    if watchesClose {
+                        try await request.body.consumeWithCancellationOnInboundClose { _ in try await relay() }
+                    } else {
+                        try await relay()
+                    }
+                } catch is CancellationError {
+                    return
+                }
+                if transform.sawMetaPolicy, warned.first("meta \(target)") {
+                    logger.warning(
+                        "proxy: \(target) sets a Content-Security-Policy in a <meta> tag; Swell leaves it alone, so it may block live reload"
+                    )
+                }
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    private enum Plan {
+        case inject(InjectionPlan, ContentDecoder.Coding?)
+        case skip
+    }
+
+    /// Decides how a backend's HTML answer is injected, and rewrites its headers to match.
+    private func plan(for headers: inout HTTPFields, path: String, swellOrigin: String) -> Plan {
+        var decoder: ContentDecoder.Coding?
+        if let encoding = headers[.contentEncoding], encoding.trimmingWhitespace().lowercased() != "identity" {
+            guard let coding = ContentDecoder.coding(for: encoding) else {
+                return skip(&headers, reason: "Content-Encoding: \(encoding)", path: path)
+            }
+            decoder = coding
+        }
+        if headers[values: .cacheControl].contains(where: { $0.lowercased().contains("no-transform") }) {
+            return skip(&headers, reason: "Cache-Control: no-transform", path: path)
+        }
+        var tag = InjectionPlan.standard
+        let policies = headers[values: .contentSecurityPolicy]
+        if !policies.isEmpty {
+            let rule = ContentSecurityPolicyRewrite(origin: swellOrigin, nonce: Self.freshNonce())
+            headers[.contentSecurityPolicy] = nil
+            var needsNonce = false
+            for policy in policies {
+                let rewritten = rule.rewrite(policy)
+                needsNonce = needsNonce || rewritten.needsNonce
+                headers.append(HTTPField(name: .contentSecurityPolicy, value: rewritten.value))
+            }
+            if needsNonce { tag = InjectionPlan(tag: Array(#"<script src="/__swell/client.js" nonce="\#(rule.nonce)"></script>"#.utf8)) }
+        }
+        for name in [HTTPField.Name.contentLength, .eTag, .acceptRanges] { headers[name] = nil }
+        if decoder != nil { headers[.contentEncoding] = nil }
+        return .inject(tag, decoder)
+    }
+
+    private func skip(_ headers: inout HTTPFields, reason: String, path: String) -> Plan {
+        headers[.swellInject] = "skipped (\(reason))"
+        if warned.first("\(reason) \(path)") {
+            logger.warning("proxy: \(path) is not injected (\(reason)); that page will not reload by itself")
+        }
+        return .skip
+    }
+
+    // MARK: Helpers
+
+    static func hasBody(_ fields: HTTPFields) -> Bool {
+        if let length = fields[.contentLength], let value = Int(length) { return value > 0 }
+        return fields[.transferEncoding] != nil
+    }
+
+    static func isHTML(_ fields: HTTPFields) -> Bool {
+        guard let type = fields[.contentType]?.trimmingWhitespace().lowercased() else { return false }
+        return type.hasPrefix("text/html") || type.hasPrefix("application/xhtml+xml")
+    }
+
+    /// The Host as it may appear in a rewritten URL: only the characters a host and port have.
+    static func safeAuthority(_ authority: String) -> String {
+        let kept = authority.filter { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }
+        return kept.isEmpty ? "localhost" : kept
+    }
+
+    static func freshNonce() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+        }.joined()
+    }
+
+    private static let metaPolicy = Array("content-security-policy".utf8)
+    private static let httpEquiv = Array("http-equiv".utf8)
+
+    static func hasMetaPolicy(_ buffer: ByteBuffer) -> Bool {
+        let bytes = Array(buffer.readableBytesView)
+        guard let equiv = ASCII.firstIndex(of: httpEquiv, in: bytes) else { return false }
+        return ASCII.firstIndex(of: metaPolicy, in: bytes, from: equiv) != nil
+    }
+
+    /// What the 502 page and the terminal say went wrong, in the user's words.
+    static func reason(for error: any Error, timeout: Duration) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout:
+                return "no answer within \(timeout.components.seconds) s (--proxy-timeout)"
+            case .connectTimeout:
+                return "the connection timed out"
+            case .remoteConnectionClosed:
+                return "the backend closed the connection before answering"
+            default:
+                break
+            }
+        }
+        let text = String(describing: error)
+        if text.lowercased().contains("refused") { return "connection refused" }
+        if text.lowercased().contains("reset") { return "connection reset" }
+        if text.contains("HTTPParserError") || text.contains("invalid") { return "the backend's answer is not HTTP" }
+        return text
+    }
+}
+
+/// The body's way through the proxy: as it is, or decoded and injected. Made inside the
+/// response's body task, which alone uses it (zlib's stream is not for sharing).
+private struct BodyTransform {
+    private var injection: StreamingInjection?
+    private let decoder: ContentDecoder?
+    /// A `<meta http-equiv="Content-Security-Policy">` went by in the page's head.
+    private(set) var sawMetaPolicy = false
+
+    init() {
+        injection = nil
+        decoder = nil
+    }
+
+    init(plan: InjectionPlan, coding: ContentDecoder.Coding?) {
+        injection = plan.streaming()
+        decoder = coding.map(ContentDecoder.init)
+    }
+
+    mutating func feed(_ chunk: ByteBuffer) throws -> [ByteBuffer] {
+        guard var injection else { return [chunk] }
+        let decoded = try decoder.map { try $0.decode(chunk) } ?? [chunk]
+        if !injection.isDone && !sawMetaPolicy { sawMetaPolicy = decoded.contains(where: ProxyResponder.hasMetaPolicy) }
+        let out = decoded.flatMap { injection.feed($0) }
+        self.injection = injection
+        return out
+    }
+
+    mutating func finish() -> [ByteBuffer] {
+        guard var injection else { return [] }
+        let out = injection.finish()
+        self.injection = injection
+        return out
+    }
+}
+
+/// Says each warning once.
+private final class Warnings: Sendable {
+    private let said = Mutex<Set<String>>([])
+
+    func first(_ key: String) -> Bool {
+        said.withLock { $0.insert(key).inserted }
+    }
+}
+
+extension HTTPField.Name {
+    static let swellInject = Self("X-Swell-Inject")!
+}
