@@ -11,6 +11,8 @@ struct StartupBanner: Sendable {
     let quiet: Bool
     /// What the config file set, and its warnings.
     var notices: [String] = []
+    /// Whole-site `--proxy`: ROOT is watched, not served.
+    var watchesOnly = false
 
     func print(_ listening: SwellServer.Listening) {
         if let busy = listening.movedFrom, !quiet {
@@ -23,7 +25,7 @@ struct StartupBanner: Sendable {
                 Console.out("  Network: \(SwellServer.Listening.url(host: address, port: listening.port))")
             }
         }
-        Console.out("  Serving: \(root)")
+        Console.out(watchesOnly ? "  Watching: \(root)" : "  Serving: \(root)")
         for notice in notices { Console.out(notice) }
         Console.out("  Press Ctrl-C to stop.")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import SwellKit
+import SwellProxy
 
 #if canImport(Glibc)
     import Glibc
@@ -100,6 +101,26 @@ struct SwellCommand: AsyncParsableCommand {
     @Option(name: .customLong("exec-timeout"), help: ArgumentHelp("Kill a build that runs longer than S seconds (default: none).", valueName: "s"))
     var execTimeout: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "Forward to a backend: URL for the whole site (ROOT is then only watched), or PREFIX=URL for the paths under PREFIX (repeatable). Its HTML pages get live reload.",
+            valueName: "[prefix=]url"
+        )
+    )
+    var proxy: [String] = []
+
+    @Option(
+        name: .customLong("proxy-delay"),
+        help: ArgumentHelp("Wait MS before publishing a change, for a backend that restarts on edits (default 0).", valueName: "ms")
+    )
+    var proxyDelay: Int?
+
+    @Option(name: .customLong("proxy-timeout"), help: ArgumentHelp("Seconds to wait for the backend's answer head (default 120).", valueName: "s"))
+    var proxyTimeout: Double?
+
+    @Flag(name: .customLong("proxy-insecure"), inversion: .prefixedNo, help: "Accept a self-signed certificate from an https:// backend.")
+    var proxyInsecure: Bool?
+
     @Option(name: .customLong("stream-interval"), help: ArgumentHelp("Seconds between /stream demo ticks (default 1).", valueName: "s"))
     var streamInterval: Double?
 
@@ -159,6 +180,10 @@ struct SwellCommand: AsyncParsableCommand {
         if let exec { values["exec"] = .string(exec) }
         if !source.isEmpty { values["source"] = .strings(source.map { Paths.absolute($0, from: workingDirectory) }) }
         if let execTimeout { values["exec-timeout"] = .number(execTimeout) }
+        if !proxy.isEmpty { values["proxy"] = .strings(proxy) }
+        if let proxyDelay { values["proxy-delay"] = .int(proxyDelay) }
+        if let proxyTimeout { values["proxy-timeout"] = .number(proxyTimeout) }
+        if let proxyInsecure { values["proxy-insecure"] = .bool(proxyInsecure) }
         if let streamInterval { values["stream-interval"] = .number(streamInterval) }
         if let stream { values["stream"] = .bool(stream) }
         if let quiet { values["quiet"] = .bool(quiet) }
@@ -192,7 +217,11 @@ struct SwellCommand: AsyncParsableCommand {
         let configuration = options.configuration(workingDirectory: workingDirectory)
         let server: SwellServer
         do {
-            server = try SwellServer(configuration: configuration, logger: logger)
+            server = try SwellServer(
+                configuration: configuration,
+                logger: logger,
+                proxyEngine: configuration.proxy == nil ? nil : HTTPClientProxyEngine()
+            )
         } catch {
             Console.error("swell: error: \(error)")
             throw ExitCode(1)
@@ -203,7 +232,18 @@ struct SwellCommand: AsyncParsableCommand {
                 build.sources.isEmpty ? "changes in \(build.projectFolder) outside ROOT" : "changes in \(build.sources.joined(separator: ", "))"
             notices.insert("  Build:   \(build.command) (at start and after \(sources); output on stderr)", at: 0)
         }
-        let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: notices)
+        if let proxy = configuration.proxy {
+            for upstream in proxy.upstreams.reversed() {
+                let scope = upstream.prefix == "/" ? "everything but /__swell/" : upstream.prefix + "/…"
+                notices.insert("  Proxy:   \(scope) → \(upstream.displayURL)", at: 0)
+            }
+            if !configuration.isLoopbackBind {
+                notices.append(
+                    "  Warning: --host \(configuration.host) shares the backend on the LAN, and it sees those requests as coming from Swell's loopback address"
+                )
+            }
+        }
+        let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: notices, watchesOnly: configuration.proxy?.isWholeSite == true)
         let openPath = options.openPath
         do {
             try await server.run(logger: Logger(label: "swell.http")) { listening in

@@ -86,6 +86,32 @@ struct ResolvedOptions: Sendable {
         if case .number(let timeout) = value("exec-timeout"), !(timeout > 0) {
             throw Problem(description: "\(origin("exec-timeout")) must be more than 0 seconds")
         }
+        var prefixes: Set<String> = []
+        for text in strings("proxy") {
+            let upstream: ProxyUpstream
+            do {
+                upstream = try ProxyUpstream(parsing: text)
+            } catch {
+                throw Problem(description: error.message + (set["proxy"]?.source == .commandLine ? "" : " (\(origin("proxy")))"))
+            }
+            guard prefixes.insert(upstream.prefix).inserted else {
+                throw Problem(
+                    description:
+                        "--proxy names \(upstream.prefix == "/" ? "a whole-site backend" : upstream.prefix) twice (\(origin("proxy"))); give each prefix one backend"
+                )
+            }
+        }
+        if strings("proxy").isEmpty {
+            for key in ["proxy-delay", "proxy-timeout", "proxy-insecure"] where set[key] != nil {
+                throw Problem(description: "\(origin(key)) only applies with --proxy URL")
+            }
+        }
+        if case .int(let delay) = value("proxy-delay"), !(0...60_000).contains(delay) {
+            throw Problem(description: "\(origin("proxy-delay")) must be 0 to 60000 milliseconds, not \(delay)")
+        }
+        if case .number(let timeout) = value("proxy-timeout"), !(timeout > 0) {
+            throw Problem(description: "\(origin("proxy-timeout")) must be more than 0 seconds")
+        }
         for text in strings("header") {
             do {
                 _ = try ResponseHeader(parsing: text)
@@ -137,6 +163,14 @@ struct ResolvedOptions: Sendable {
                 sources: strings("source").map(absolute),
                 timeout: timeout
             )
+        }
+        let upstreams = strings("proxy").compactMap { try? ProxyUpstream(parsing: $0) }
+        if !upstreams.isEmpty {
+            var proxy = ProxySettings(upstreams: upstreams)
+            if case .int(let delay) = value("proxy-delay") { proxy.publishDelay = .milliseconds(delay) }
+            if case .number(let seconds) = value("proxy-timeout") { proxy.timeout = .milliseconds(Int64((seconds * 1000).rounded())) }
+            proxy.acceptsAnyCertificate = bool("proxy-insecure")
+            configuration.proxy = proxy
         }
         return configuration
     }
