@@ -170,13 +170,18 @@ struct ProxyResponder: BackendForwarder {
         return kept.isEmpty ? "localhost" : kept
     }
 
+    private static let hexDigits = Array("0123456789abcdef")
+
+    /// 128 random bits in hex, for one response's CSP nonce.
     static func freshNonce() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in
+        var text = ""
+        for _ in 0..<16 {
             let byte = UInt8.random(in: 0...255, using: &generator)
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-        }.joined()
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 15)])
+        }
+        return text
     }
 
     private static let metaPolicy = Array("content-security-policy".utf8)
