@@ -12,9 +12,9 @@ package struct HTTPClientProxyEngine: ProxyEngine {
         injection: InjectionPolicy,
         logger: Logger,
         backendIsBack: (@Sendable () -> Void)?
-    ) -> (service: any Service, forwarder: any BackendForwarder) {
+    ) -> (service: any Service, forwarder: any BackendForwarder, tunneler: any BackendTunneler) {
         let service = ProxyService(settings: settings, health: health, logger: logger, backendIsBack: backendIsBack)
         let forwarder = ProxyResponder(settings: settings, client: service.client, health: health, injection: injection, logger: logger)
-        return (service, forwarder)
+        return (service, forwarder, SocketTunneler(settings: settings, health: health))
     }
 }

@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// Headless Chromium on a Flask backend's pages through `swell --proxy`: the tutorial's counter,
-/// a template edit, a strict policy, a backend restart.
+/// a template edit, a strict policy, a WebSocket, a backend restart.
 @Suite(.serialized, .enabled(if: WebDriver.isAvailable, "needs chromium and chromium-driver (Scripts/test installs them)"))
 struct ProxyBrowserTests {
     static let connected = "return !!(window.__swell && window.__swell.instance)"
@@ -47,6 +47,17 @@ struct ProxyBrowserTests {
             try await browser.open("http://127.0.0.1:\(port)/csp-nonce")
             #expect(try await browser.waitUntil(Self.connected), "the client was blocked")
             #expect(try await browser.run("return document.title") as? String == "ran")
+        }
+    }
+
+    @Test func aPagesWebSocketTalksToTheBackendThroughSwell() async throws {
+        try await withProxiedPage { browser, _, port, _ in
+            try await browser.open("http://127.0.0.1:\(port)/ws-page")
+            #expect(try await browser.waitUntil(Self.connected), "the client was not injected")
+            #expect(
+                try await browser.waitUntil("return document.getElementById('echo').textContent === 'echo: from the page'"),
+                "the page's WebSocket got no echo through the tunnel"
+            )
         }
     }
 

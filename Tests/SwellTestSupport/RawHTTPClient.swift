@@ -183,6 +183,12 @@ public final class StreamConnection: Sendable {
     /// Everything received so far.
     public var bytes: [UInt8] { received.withLock { $0 } }
 
+    /// Sends more bytes on the connection (a WebSocket frame, once it is a tunnel).
+    public func write(_ bytes: [UInt8]) async throws {
+        let socket = self.socket
+        try await RawHTTPClient.offCooperativePool { try RawHTTPClient.writeAll(socket, bytes) }
+    }
+
     /// Reads until the received text contains `needle`, or throws after `timeout` seconds.
     public func waitFor(_ needle: String, timeout: TimeInterval = 10) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)

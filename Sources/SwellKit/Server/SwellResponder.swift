@@ -15,7 +15,9 @@ import NIOCore
 /// 4. **`/stream`**, the demo counter, unless ROOT has a file of that name (or a backend answers it).
 /// 4½. **Proxy** (`--proxy`): a path under a backend's prefix (the dotfile rule aside, which is
 ///    the backend's to apply) is refused if a cross-site page loads it in the background
-///    (`no-cors`: `<script>`, `<img>`) or submits a form to it, and is otherwise answered by
+///    (`no-cors`: `<script>`, `<img>`) or submits a form to it; a WebSocket upgrade with
+///    another origin is refused (one with this origin was tunnelled before it got here by
+///    `WebSocketTunnelHandler`, after steps 1, 2 and this one); the rest is answered by
 ///    the backend (`BackendForwarder`) once any build has ended. `--header` is not added: the
 ///    backend's headers are its own.
 /// 5. **Cross-site** background requests for files → `403`, unless `--cors`.
@@ -162,6 +164,13 @@ struct SwellResponder: HTTPResponder {
             return StatusResponse.plain(.badRequest, "400 Bad Request: Swell forwards origin-form requests only; it is not an open proxy.")
         }
         if CrossSitePolicy.refusesProxied(request) { return CrossSitePolicy.forbiddenProxied() }
+        if WebSocketUpgradeGate.isWebSocketUpgrade(request.headers) {
+            // Every check but the Origin passed, or `WebSocketTunnelHandler` would have taken it.
+            return StatusResponse.plain(
+                .forbidden,
+                "403 Forbidden: a WebSocket through Swell's proxy must come from a page Swell serves (its Origin must be this server's own origin)."
+            )
+        }
         if let gate, gate.isClosed, InjectionPolicy.isNavigation(request) {
             await gate.wait(upTo: navigationHold)
         }

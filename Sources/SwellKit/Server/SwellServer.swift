@@ -222,6 +222,7 @@ public struct SwellServer: Sendable {
             }
         )
         var proxy: (settings: ProxySettings, forwarder: any BackendForwarder)?
+        var tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?
         if let settings = configuration.proxy, let health, let proxyEngine {
             var backendIsBack: (@Sendable () -> Void)?
             if let hub {
@@ -237,6 +238,8 @@ public struct SwellServer: Sendable {
             // Before the HTTP server in the group, so it stops after the server has drained.
             services.insert(started.service, at: 0)
             proxy = (settings, started.forwarder)
+            let hostCheck = configuration.isLoopbackBind ? HostCheckMiddleware<SwellRequestContext>(allowedHosts: configuration.allowedHosts) : nil
+            tunnel = (WebSocketUpgradeGate(hostCheck: hostCheck, settings: settings, scheme: "http"), started.tunneler)
         }
         return Application(
             responder: SwellResponder(
@@ -247,7 +250,7 @@ public struct SwellServer: Sendable {
                 gate: liveReload?.gate,
                 proxy: proxy
             ),
-            server: channel,
+            server: channel(tunnel: tunnel),
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
             services: services,
             onServerRunning: { channel in
@@ -260,11 +263,11 @@ public struct SwellServer: Sendable {
 
     /// The one place the connection's channel is chosen: HTTP/1.1 with Swell's request-head
     /// timeout and HTTP/1.0 close handling (`SwellHTTP1Channel`).
-    private var channel: HTTPServerBuilder {
+    private func channel(tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?) -> HTTPServerBuilder {
         // A proxied answer may take minutes to start (a request paused in a debugger) or to
         // send its next event: with --proxy only the request-head timeout cuts connections.
         let idle = configuration.proxy == nil ? TimeAmount(configuration.idleTimeout) : nil
-        return .swellHTTP1(configuration: .init(idleTimeout: idle), requestHeadTimeout: configuration.requestHeadTimeout)
+        return .swellHTTP1(configuration: .init(idleTimeout: idle), requestHeadTimeout: configuration.requestHeadTimeout, tunnel: tunnel)
     }
 
     /// Runs until SIGINT or SIGTERM, then shuts down gracefully: open streams end, and the

@@ -10,9 +10,11 @@ import time
 import zlib
 
 from flask import Flask, Response, make_response, redirect, request, stream_with_context
+from flask_sock import Sock
 from werkzeug.serving import make_server
 
 app = Flask(__name__)
+sock = Sock(app)
 lock = threading.Lock()
 seen = {"requests": 0}
 
@@ -165,6 +167,35 @@ def large():
 @app.route("/json")
 def as_json():
     return Response('{"ok": true}', mimetype="application/json")
+
+
+@app.route("/ws-page")
+def socket_page():
+    return """<!doctype html><html><head><title>socket</title></head><body><p id="echo">none</p>
+<script>
+const socket = new WebSocket('ws://' + location.host + '/ws');
+socket.onmessage = (e) => {
+  if (e.data.startsWith('echo: ')) document.getElementById('echo').textContent = e.data;
+  else socket.send('from the page');
+};
+</script></body></html>"""
+
+
+@sock.route("/ws")
+def echo_socket(ws):
+    # The first message says what the backend saw of the upgrade; then every message comes back.
+    ws.send(json.dumps({"host": request.host, "origin": request.headers.get("Origin", ""),
+                        "forwarded_for": request.headers.get("X-Forwarded-For", "")}))
+    while True:
+        message = ws.receive()
+        if message is None:
+            break
+        ws.send("echo: " + message)
+
+
+@app.route("/ws-refused")
+def refused_socket():
+    return "no sockets here", 403, {"Content-Type": "text/plain"}
 
 
 if __name__ == "__main__":

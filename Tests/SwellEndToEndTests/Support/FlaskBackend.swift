@@ -8,10 +8,11 @@ struct FlaskBackend {
     let process: SwellProcess
     let port: Int
 
-    /// Starts the backend on `port` (0: any free port); `titleFile` is read by `/` on each request.
-    init(port: Int = 0, titleFile: String? = nil) async throws {
+    /// Starts the backend on `port` (0: any free port); `titleFile` is read by `/` on each
+    /// request. `script` is a file in `Tests/Fixtures/backend/`: `hostile.py` misbehaves.
+    init(port: Int = 0, titleFile: String? = nil, script name: String = "backend.py") async throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/backend/backend.py").path
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/backend/\(name)").path
         // `env` execs python3 in its own place, so the pid stopped is the backend's.
         process = try SwellProcess(["python3", "-u", script, String(port)] + (titleFile.map { [$0] } ?? []), executable: "/usr/bin/env")
         let printed = await eventually(within: .seconds(20)) { [process] () -> Int? in

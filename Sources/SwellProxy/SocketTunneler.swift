@@ -1,0 +1,67 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import SwellKit
+
+/// The backend end of a WebSocket tunnel: a connection of its own (AsyncHTTPClient keeps none
+/// it would hand over after a `101`), TLS for an `https://` backend, the upgrade written with
+/// NIO's request encoder, and from then on a `ByteRelayHandler` nearest the socket, so the
+/// backend's answer comes back unparsed.
+struct SocketTunneler: BackendTunneler {
+    /// The TLS context for `https://` backends, made once: certificates checked against the
+    /// system's roots unless `--proxy-insecure`.
+    private let tls: NIOSSLContext?
+    let connectTimeout: TimeAmount
+    /// Counts tunnels with the forwarded requests in `/__swell/status`.
+    let health: BackendHealth
+
+    init(settings: ProxySettings, health: BackendHealth, connectTimeout: TimeAmount = .seconds(10)) {
+        self.health = health
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if settings.acceptsAnyCertificate { configuration.certificateVerification = .none }
+        tls = settings.upstreams.contains { $0.scheme == "https" } ? try? NIOSSLContext(configuration: configuration) : nil
+        self.connectTimeout = connectTimeout
+    }
+
+    func connect(to upstream: ProxyUpstream, sending head: HTTPRequestHead, on eventLoop: any EventLoop) -> EventLoopFuture<ByteRelayHandler> {
+        let tls = upstream.scheme == "https" ? self.tls : nil
+        if upstream.scheme == "https" && tls == nil {
+            return eventLoop.makeFailedFuture(TunnelError("TLS could not be set up"))
+        }
+        // The server name is sent for a name, never for an address (RFC 6066 §3).
+        let serverName = upstream.host.first.map { $0.isLetter } == true ? upstream.host : nil
+        health.forwarded(to: upstream)
+        let health = self.health
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
+                    try pipeline.addHandler(ByteRelayHandler())
+                    try pipeline.addHandler(HTTPRequestEncoder())
+                }
+            }
+            .connect(host: upstream.host, port: upstream.port)
+            .flatMapThrowing { channel in
+                let pipeline = channel.pipeline.syncOperations
+                let relay = try pipeline.handler(type: ByteRelayHandler.self)
+                // Written from the tail, through the encoder; nothing the backend sends reaches it.
+                channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                health.answered(by: upstream)
+                return relay
+            }
+            .flatMapErrorThrowing { error in
+                health.failed(upstream)
+                throw TunnelError(ProxyResponder.reason(for: error, timeout: .zero))
+            }
+    }
+}
+
+/// Why the backend end of a tunnel could not be made, in the words the `502` shows.
+struct TunnelError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
