@@ -76,9 +76,13 @@ struct ProxyResponder: BackendForwarder {
             if case .inject(let plan, let coding) = plan(for: &headers, path: target, swellOrigin: swellOrigin) { chosen = (plan, coding) }
         }
         let body = answer.body
-        // A request with a body was already handed to the client library; only a body-less one
-        // can be watched for the browser leaving (watching consumes the request body).
-        let watchesClose = !hasBody
+        // Watching for the browser leaving consumes the request body, and Hummingbird closes a
+        // watched connection once its answer is done; so only an answer that may go on without
+        // end (an event stream, any body without a length) is watched, and the connection of a
+        // page, a file or JSON is kept for the next request. A browser that leaves a body of
+        // known length is noticed at the next write. A request with a body was already handed
+        // to the client library, and cannot be watched.
+        let watchesClose = !hasBody && request.method != .head && answer.headers["content-length"].isEmpty
         return Response(
             status: status,
             headers: headers,

@@ -81,6 +81,16 @@ import Testing
         }
     }
 
+    @Test func aConnectionIsKeptForTheNextRequestAfterAnAnswerOfKnownLength() async throws {
+        try await withProxy { _, client, _ in
+            let connection = try await client.openStream("/json")
+            _ = try await connection.waitFor(#"{"ok": true}"#)
+            try await connection.write(Array("GET /redirect HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+            let text = try await connection.waitFor("HTTP/1.1 302 ", timeout: 5)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK"), "the second answer came on the same connection: \(text)")
+        }
+    }
+
     @Test func theFirstBytesOfASlowPageArriveBeforeTheBackendFinishes() async throws {
         try await withProxy { _, client, _ in
             let stream = try await client.openStream("/slow?pause=3", headers: Self.navigation)

@@ -22,7 +22,8 @@ class Misbehaving(socketserver.BaseRequestHandler):
         elif path == "/early-close":
             self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nfirst part")
         elif path == "/stall":
-            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nfirst part")
+            # A streamed answer (chunked, as Flask streams) that stops after its first chunk.
+            self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\na\r\nfirst part\r\n")
             self.request.settimeout(60)
             try:
                 while self.request.recv(65536):
