@@ -38,7 +38,7 @@ struct ProxyService: Service {
         // be made at all is a 502 after 10 s.
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         // Idle backend connections close after 10 s, so descriptors return to the baseline.
-        configuration.connectionPool = .init(idleTimeout: .seconds(10))
+        configuration.connectionPool = .init(idleTimeout: .seconds(10), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         // A refused connection is the backend restarting: the browser gets the 502 page (which
         // reloads by itself) at once, not after 10 s of the client library's retries.
         configuration.connectionPool.retryConnectionEstablishment = false
