@@ -248,6 +248,7 @@ struct SwellCommand: AsyncParsableCommand {
         do {
             try await server.run(logger: Logger(label: "swell.http")) { listening in
                 banner.print(listening)
+                StartupPages.release()
                 if let openPath { BrowserLauncher.open(listening.baseURL + openPath.dropFirst(), logger: logger) }
             }
         } catch let error as SwellError {

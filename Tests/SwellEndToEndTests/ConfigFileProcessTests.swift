@@ -141,7 +141,10 @@ import Testing
         chmod(opener, 0o755)
         let swell = try SwellProcess(["--open=/docs/", site.path, "-p", "0"], environment: ["PATH": tools.path + ":/usr/bin:/bin"])
         let url = try await swell.baseURL()
-        let opened = await eventually(within: .seconds(10), every: .milliseconds(20)) { try? String(contentsOfFile: record, encoding: .utf8) }
+        // The shell creates the file before it writes the line: wait for the whole line.
+        let opened = await eventually(within: .seconds(10), every: .milliseconds(20)) {
+            (try? String(contentsOfFile: record, encoding: .utf8)).flatMap { $0.hasSuffix("\n") ? $0 : nil }
+        }
         #expect(opened?.trimmingCharacters(in: .whitespacesAndNewlines) == url + "docs/")
         #expect(swell.output.contains("Serving: \(site.path)"))
         swell.signal(SIGINT)

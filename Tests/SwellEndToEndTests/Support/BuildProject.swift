@@ -43,6 +43,7 @@ final class BuildProject: Sendable {
     }
 
     var finishedRuns: Int { runs.filter { $0.hasPrefix("end") }.count }
+    var startedRuns: Int { runs.filter { $0.hasPrefix("start") }.count }
 
     /// `SWELL_CHANGED` of run `n` (from 1).
     func changed(inRun n: Int) -> String? {
