@@ -212,6 +212,9 @@ struct ProxyResponder: BackendForwarder {
             }
         }
         let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("handshakeFailed") {
+            return "its TLS certificate is not one this machine trusts; for a self-signed one add --proxy-insecure"
+        }
         if text.lowercased().contains("refused") { return "connection refused" }
         if text.lowercased().contains("reset") { return "connection reset" }
         if text.contains("HTTPParserError") || text.contains("invalid") { return "the backend's answer is not HTTP" }

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import SwellKit
 
 /// The backend end of a WebSocket tunnel: a connection of its own (AsyncHTTPClient keeps none
@@ -38,12 +39,21 @@ struct SocketTunneler: BackendTunneler {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
+                    if let tls {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        try pipeline.addHandler(HandshakeWaiter(promise: channel.eventLoop.makePromise()))
+                    }
                     try pipeline.addHandler(ByteRelayHandler())
                     try pipeline.addHandler(HTTPRequestEncoder())
                 }
             }
             .connect(host: upstream.host, port: upstream.port)
+            .flatMap { channel in
+                // A certificate the backend's TLS cannot stand behind is a 502 with its reason,
+                // not a tunnel that closes without a word.
+                let waiter = try? channel.pipeline.syncOperations.handler(type: HandshakeWaiter.self)
+                return (waiter?.promise.futureResult ?? channel.eventLoop.makeSucceededVoidFuture()).map { channel }
+            }
             .flatMapThrowing { channel in
                 let pipeline = channel.pipeline.syncOperations
                 let relay = try pipeline.handler(type: ByteRelayHandler.self)
@@ -57,6 +67,34 @@ struct SocketTunneler: BackendTunneler {
                 health.failed(upstream)
                 throw TunnelError(ProxyResponder.reason(for: error, timeout: .zero))
             }
+    }
+}
+
+/// Completes when the backend's TLS handshake has, or fails with its error, then steps aside.
+private final class HandshakeWaiter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    let promise: EventLoopPromise<Void>
+
+    init(promise: EventLoopPromise<Void>) {
+        self.promise = promise
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent {
+            promise.succeed()
+            context.pipeline.syncOperations.removeHandler(self, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        promise.fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise.fail(TunnelError("the backend closed the connection during the TLS handshake"))
+        context.fireChannelInactive()
     }
 }
 

@@ -54,6 +54,36 @@ import Testing
         await backend.stop()
     }
 
+    @Test func anHTTPSBackendIsReachedOverTLSForPagesAndWebSockets() async throws {
+        let backend = try await FlaskBackend(tls: true)
+        let site = try TemporarySite(["templates/index.html": "<h1>t</h1>"])
+        let backendURL = "https://127.0.0.1:\(backend.port)"
+        // Its certificate is self-signed: refused as it should be, then taken with --proxy-insecure.
+        let strict = try SwellProcess([site.path, "-p", "0", "--proxy", backendURL])
+        let strictClient = RawHTTPClient(port: try await strict.port())
+        let page = try await strictClient.get("/json")
+        #expect(page.status == 502)
+        #expect(page.text.contains("--proxy-insecure"), "\(page.text)")
+        let refused = try await strictClient.openStream("/ws", headers: Self.upgrade(origin: Self.sameOrigin))
+        #expect(try await refused.waitForClose(timeout: 15))
+        #expect(refused.text.hasPrefix("HTTP/1.1 502 "), "\(refused.text)")
+        #expect(refused.text.contains("--proxy-insecure"))
+        strict.signal(SIGINT)
+        #expect(await strict.exitCode(within: 10) == 0)
+
+        let swell = try SwellProcess([site.path, "-p", "0", "--proxy", backendURL, "--proxy-insecure"])
+        let client = RawHTTPClient(port: try await swell.port())
+        #expect(try await client.get("/json").text == #"{"ok": true}"#)
+        let socket = try await client.openStream("/ws", headers: Self.upgrade(origin: Self.sameOrigin))
+        let opened = try await socket.waitFor("\"forwarded_for\"")
+        #expect(opened.hasPrefix("HTTP/1.1 101 "), "\(opened)")
+        try await socket.write(Self.maskedTextFrame("over tls"))
+        _ = try await socket.waitFor("echo: over tls")
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 10) == 0)
+        await backend.stop()
+    }
+
     @Test func anUpgradeFromAnotherOriginOrHostNeverReachesTheBackend() async throws {
         let backend = try await FlaskBackend()
         let site = try TemporarySite(["templates/index.html": "<h1>t</h1>"])

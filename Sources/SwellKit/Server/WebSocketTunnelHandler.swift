@@ -63,7 +63,8 @@ final class WebSocketTunnelHandler: ChannelInboundHandler, RemovableChannelHandl
 
     /// The `502` for an upgrade whose backend could not be reached, then the connection closes.
     private func refuse(context: ChannelHandlerContext, backend: String, reason: String) {
-        let text = "502 Bad Gateway: the WebSocket upgrade could not reach \(backend) (\(reason)). Is the backend running?\n"
+        let hint = reason.contains("refused") ? " Is the backend running?" : ""
+        let text = "502 Bad Gateway: the WebSocket upgrade could not reach \(backend) (\(reason)).\(hint)\n"
         var body = context.channel.allocator.buffer(capacity: text.utf8.count)
         body.writeString(text)
         var response = HTTPResponse(status: .badGateway)

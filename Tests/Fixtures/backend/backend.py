@@ -4,6 +4,7 @@ listens on 127.0.0.1 (port 0 lets the kernel choose)."""
 
 import gzip
 import json
+import os
 import sys
 import threading
 import time
@@ -202,7 +203,9 @@ if __name__ == "__main__":
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if len(sys.argv) > 2:
         app.config["TITLE_FILE"] = sys.argv[2]
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # BACKEND_CERT and BACKEND_KEY (PEM files) make it an https:// backend.
+    tls = (os.environ["BACKEND_CERT"], os.environ["BACKEND_KEY"]) if "BACKEND_CERT" in os.environ else None
+    server = make_server("127.0.0.1", port, app, threaded=True, ssl_context=tls)
     app.config["PORT"] = server.server_port
     print(f"PORT {server.server_port}", flush=True)
     server.serve_forever()
