@@ -24,6 +24,9 @@ struct BuildSchedule: Sendable, Equatable {
     private var changedWhileRunning = false
     /// Builds in a row started only by changes made while the previous one ran.
     private var selfTriggered = 0
+    /// After a stop, the paths the build kept writing: changes to only these start nothing (the
+    /// last build's own writes may be seen after it ended), a change to any other source does.
+    private var stoppedOn: Set<String> = []
     private var firstBuildDue: Bool
 
     /// `firstBuild`: a build is due at once, with no changes (`SWELL_CHANGED` empty).
@@ -58,9 +61,14 @@ struct BuildSchedule: Sendable, Equatable {
         changedWhileRunning = false
         let changes = pending.sorted()
         pending = []
+        if !stoppedOn.isEmpty {
+            if stoppedOn.isSuperset(of: changes) { return .idle }
+            stoppedOn = []
+        }
         if onlyFromTheBuildBefore {
             guard selfTriggered < Self.selfTriggerLimit else {
                 selfTriggered = 0
+                stoppedOn = Set(changes)
                 return .stoppedSelfTriggering(paths: changes)
             }
             selfTriggered += 1
