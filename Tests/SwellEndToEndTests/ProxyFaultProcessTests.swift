@@ -47,7 +47,9 @@ import Testing
             _ = try await stalled.waitFor("first part")
             // The stall holds one connection, not the server.
             #expect(try await client.get("/ok").text == "ok")
-            close(stalled.socket)
+            // The browser leaving. Not close(2): the connection's deinit closes its descriptor,
+            // and closing it twice could close another test's pipe that reused the number.
+            shutdown(stalled.socket, Int32(SHUT_RDWR))
             let cancelled = await eventually(within: .seconds(10)) { backend.process.output.contains("CLOSED /stall") ? true : nil }
             #expect(cancelled == true, "Swell closed the backend connection when the browser left")
         }
