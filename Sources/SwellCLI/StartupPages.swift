@@ -24,21 +24,23 @@ enum StartupPages {
         guard let smaps = fopen("/proc/self/smaps", "r") else { return }
         defer { fclose(smaps) }
         var candidates: [(start: UInt, end: UInt, copied: Bool)] = []
+        // Whether the field lines being read belong to the last candidate's mapping.
+        var inCandidate = false
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         while getline(&line, &capacity, smaps) > 0, let line {
             let text = String(cString: line)
-            if let mapping = Self.mapping(text, executable: executable) {
-                candidates.append((mapping.start, mapping.end, false))
-            } else if text.hasPrefix("Anonymous:"), !candidates.isEmpty, !text.contains(" 0 kB") {
+            if !text.prefix(while: { $0 != " " }).hasSuffix(":") {
+                // A mapping's header: every field line starts with `Name:`.
+                let mapping = Self.mapping(text, executable: executable)
+                if let mapping { candidates.append((mapping.start, mapping.end, false)) }
+                inCandidate = mapping != nil
+            } else if inCandidate, text.hasPrefix("Anonymous:"), !text.contains(" 0 kB") {
                 candidates[candidates.count - 1].copied = true
-            } else if text.first?.isHexDigit == true, text.contains("-") {
-                // Another mapping's header: what follows is not a candidate's.
-                candidates.append((0, 0, true))
             }
         }
         free(line)
-        for candidate in candidates where !candidate.copied && candidate.end > candidate.start {
+        for candidate in candidates where !candidate.copied {
             _ = madvise(UnsafeMutableRawPointer(bitPattern: candidate.start), Int(candidate.end - candidate.start), MADV_DONTNEED)
         }
     }
@@ -48,7 +50,7 @@ enum StartupPages {
     static func mapping(_ line: String, executable: String) -> (start: UInt, end: UInt)? {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
         guard fields.count >= 6, fields[1] == "r--p" || fields[1] == "r-xp",
-            fields[5...].joined(separator: " ").trimmingCharacters(in: "\n") == executable
+            fields[5...].joined(separator: " ").dropLast(text: "\n") == executable
         else { return nil }
         let bounds = fields[0].split(separator: "-")
         guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16) else { return nil }
@@ -57,9 +59,8 @@ enum StartupPages {
 }
 
 extension String {
-    fileprivate func trimmingCharacters(in set: Character) -> String {
-        var text = self
-        while text.last == set { text.removeLast() }
-        return text
+    /// Without a trailing `suffix`, as a line from `getline` ends.
+    fileprivate func dropLast(text suffix: String) -> Substring {
+        hasSuffix(suffix) ? dropLast(suffix.count) : self[...]
     }
 }

@@ -31,7 +31,9 @@ struct SocketTunneler: BackendTunneler {
             return eventLoop.makeFailedFuture(TunnelError("TLS could not be set up"))
         }
         // The server name is sent for a name, never for an address (RFC 6066 §3).
-        let serverName = upstream.host.first.map { $0.isLetter } == true ? upstream.host : nil
+        // (An IPv6 literal may start with a letter: `fe80::1`.)
+        let isAddress = upstream.host.contains(":") || upstream.host.allSatisfy { $0.isNumber || $0 == "." }
+        let serverName = isAddress ? nil : upstream.host
         health.forwarded(to: upstream)
         let health = self.health
         return ClientBootstrap(group: eventLoop)

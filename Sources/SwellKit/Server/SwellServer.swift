@@ -222,6 +222,7 @@ public struct SwellServer: Sendable {
             }
         )
         var proxy: (settings: ProxySettings, forwarder: any BackendForwarder)?
+        var tunneler: (any BackendTunneler)?
         var tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?
         if let settings = configuration.proxy, let health, let proxyEngine {
             var backendIsBack: (@Sendable () -> Void)?
@@ -238,18 +239,22 @@ public struct SwellServer: Sendable {
             // Before the HTTP server in the group, so it stops after the server has drained.
             services.insert(started.service, at: 0)
             proxy = (settings, started.forwarder)
-            let hostCheck = configuration.isLoopbackBind ? HostCheckMiddleware<SwellRequestContext>(allowedHosts: configuration.allowedHosts) : nil
-            tunnel = (WebSocketUpgradeGate(hostCheck: hostCheck, settings: settings, scheme: "http"), started.tunneler)
+            tunneler = started.tunneler
+        }
+        let responder = SwellResponder(
+            configuration: configuration,
+            root: root,
+            control: control,
+            cache: fileCache,
+            gate: liveReload?.gate,
+            proxy: proxy
+        )
+        if let settings = proxy?.settings, let tunneler {
+            // The responder's own Host check, so an upgrade and a request are judged alike.
+            tunnel = (WebSocketUpgradeGate(hostCheck: responder.hostCheck, settings: settings, scheme: "http"), tunneler)
         }
         return Application(
-            responder: SwellResponder(
-                configuration: configuration,
-                root: root,
-                control: control,
-                cache: fileCache,
-                gate: liveReload?.gate,
-                proxy: proxy
-            ),
+            responder: responder,
             server: channel(tunnel: tunnel),
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
             services: services,
