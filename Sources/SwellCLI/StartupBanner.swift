@@ -13,6 +13,8 @@ struct StartupBanner: Sendable {
     var notices: [String] = []
     /// Whole-site `--proxy`: ROOT is watched, not served.
     var watchesOnly = false
+    /// HTTPS with Swell's CA: a phone on the LAN can fetch it from `/__swell/ca.pem`.
+    var servesAuthority = false
 
     func print(_ listening: SwellServer.Listening) {
         if let busy = listening.movedFrom, !quiet {
@@ -21,36 +23,23 @@ struct StartupBanner: Sendable {
         Console.out("  Local:   \(listening.baseURL)")
         guard !quiet else { return }
         if listening.isWildcard {
-            for address in Self.networkAddresses(includeIPv6: listening.host.contains(":")) {
-                Console.out("  Network: \(SwellServer.Listening.url(host: address, port: listening.port))")
+            for address in HostAddress.interfaceAddresses(includeIPv6: listening.host.contains(":")) {
+                Console.out("  Network: \(SwellServer.Listening.url(host: address, port: listening.port, scheme: listening.scheme))")
             }
+        }
+        if servesAuthority, let address = Self.lanAddress(listening) {
+            // Plain http: a phone that does not trust the CA yet could not open the https URL.
+            let url = SwellServer.Listening.url(host: address, port: listening.port)
+            Console.out("  Phone:   install the CA from \(url)__swell/ca.pem, then open the https URL")
         }
         Console.out(watchesOnly ? "  Watching: \(root)" : "  Serving: \(root)")
         for notice in notices { Console.out(notice) }
         Console.out("  Press Ctrl-C to stop.")
     }
 
-    /// Non-loopback addresses of this machine's interfaces that are up.
-    static func networkAddresses(includeIPv6: Bool) -> [String] {
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0 else { return [] }
-        defer { freeifaddrs(list) }
-        var addresses: [String] = []
-        var cursor = list
-        while let entry = cursor {
-            defer { cursor = entry.pointee.ifa_next }
-            guard let address = entry.pointee.ifa_addr, entry.pointee.ifa_flags & UInt32(IFF_UP) != 0,
-                entry.pointee.ifa_flags & UInt32(IFF_LOOPBACK) == 0
-            else { continue }
-            let family = Int32(address.pointee.sa_family)
-            guard family == AF_INET || (includeIPv6 && family == AF_INET6) else { continue }
-            var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            let length = socklen_t(family == AF_INET ? MemoryLayout<sockaddr_in>.size : MemoryLayout<sockaddr_in6>.size)
-            guard getnameinfo(address, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else { continue }
-            let text = String(cString: host)
-            if text.hasPrefix("fe80") { continue }  // link-local needs a zone id no browser bar accepts
-            if !addresses.contains(text) { addresses.append(text) }
-        }
-        return addresses
+    /// The address a phone reaches this server at: the bind address, or the first interface's.
+    static func lanAddress(_ listening: SwellServer.Listening) -> String? {
+        if listening.isWildcard { return HostAddress.interfaceAddresses(includeIPv6: false).first }
+        return HostAddress.isLoopback(listening.host) ? nil : listening.host
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SwellHTTPS
 import SwellKit
 import SwellProxy
 
@@ -121,6 +122,24 @@ struct SwellCommand: AsyncParsableCommand {
     @Flag(name: .customLong("proxy-insecure"), inversion: .prefixedNo, help: "Accept a self-signed certificate from an https:// backend.")
     var proxyInsecure: Bool?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Serve HTTPS, HTTP/2 and HTTP/1.1, with a certificate from Swell's own local CA (made on first use; see --trust)."
+    )
+    var https: Bool?
+
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate (mkcert's, say) instead of Swell's CA; needs --key.", valueName: "file"), completion: .file())
+    var cert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --cert.", valueName: "file"), completion: .file())
+    var key: String?
+
+    @Flag(help: "Install Swell's CA in this user's browsers (NSS: Chromium, Firefox) and, as root, the system store; print what was done and exit.")
+    var trust = false
+
+    @Flag(help: "Remove Swell's CA from the places --trust installs it; print what was done and exit.")
+    var untrust = false
+
     @Option(name: .customLong("stream-interval"), help: ArgumentHelp("Seconds between /stream demo ticks (default 1).", valueName: "s"))
     var streamInterval: Double?
 
@@ -184,6 +203,9 @@ struct SwellCommand: AsyncParsableCommand {
         if let proxyDelay { values["proxy-delay"] = .int(proxyDelay) }
         if let proxyTimeout { values["proxy-timeout"] = .number(proxyTimeout) }
         if let proxyInsecure { values["proxy-insecure"] = .bool(proxyInsecure) }
+        if let https { values["https"] = .bool(https) }
+        if let cert { values["cert"] = .string(Paths.absolute(cert, from: workingDirectory)) }
+        if let key { values["key"] = .string(Paths.absolute(key, from: workingDirectory)) }
         if let streamInterval { values["stream-interval"] = .number(streamInterval) }
         if let stream { values["stream"] = .bool(stream) }
         if let quiet { values["quiet"] = .bool(quiet) }
@@ -205,6 +227,11 @@ struct SwellCommand: AsyncParsableCommand {
             Console.out(options.printed())
             return
         }
+        if trust || untrust {
+            if trust && untrust { throw ValidationError("--trust and --untrust cannot be combined") }
+            try await changeTrust(adding: trust)
+            return
+        }
         let quiet = options.bool("quiet"), verbose = options.bool("verbose")
         let level: Logger.Level = verbose ? .debug : (quiet ? .error : .info)
         LoggingSystem.bootstrap { label in
@@ -216,17 +243,25 @@ struct SwellCommand: AsyncParsableCommand {
 
         let configuration = options.configuration(workingDirectory: workingDirectory)
         let server: SwellServer
+        var transport: HTTPSTransport?
         do {
+            switch options.https {
+            case .localAuthority: transport = try HTTPSTransport.localAuthority(for: configuration)
+            case .files(let certificate, let key): transport = try HTTPSTransport.files(certificate: certificate, key: key)
+            case nil: transport = nil
+            }
             server = try SwellServer(
                 configuration: configuration,
                 logger: logger,
-                proxyEngine: configuration.proxy == nil ? nil : HTTPClientProxyEngine()
+                proxyEngine: configuration.proxy == nil ? nil : HTTPClientProxyEngine(),
+                secureTransport: transport
             )
         } catch {
             Console.error("swell: error: \(error)")
             throw ExitCode(1)
         }
         var notices = options.fileNotice
+        if let transport { notices.insert(contentsOf: await Self.httpsNotices(transport, configuration: configuration), at: 0) }
         if let build = configuration.build {
             let sources =
                 build.sources.isEmpty ? "changes in \(build.projectFolder) outside ROOT" : "changes in \(build.sources.joined(separator: ", "))"
@@ -243,7 +278,9 @@ struct SwellCommand: AsyncParsableCommand {
                 )
             }
         }
-        let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: notices, watchesOnly: configuration.proxy?.isWholeSite == true)
+        let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: notices, watchesOnly: configuration.proxy?.isWholeSite == true,
+            servesAuthority: transport?.authorityPath != nil
+        )
         let openPath = options.openPath
         do {
             try await server.run(logger: Logger(label: "swell.http")) { listening in
@@ -255,6 +292,34 @@ struct SwellCommand: AsyncParsableCommand {
             Console.error("swell: error: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// `--trust` / `--untrust`: one line per place, exit 1 when none could be changed.
+    private func changeTrust(adding: Bool) async throws {
+        do {
+            let stores = TrustStores()
+            let report = adding ? try await stores.trust() : try await stores.untrust()
+            for line in report.lines { Console.out(line) }
+            if !report.succeeded { throw ExitCode(1) }
+        } catch let error as CertificateError {
+            Console.error("swell: error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// What the banner says of HTTPS: where the CA is and how to trust it, names left out.
+    static func httpsNotices(_ transport: HTTPSTransport, configuration: SwellConfiguration) async -> [String] {
+        guard let authorityPath = transport.authorityPath else { return ["  HTTPS:   with the certificate given by --cert"] }
+        var lines: [String] = []
+        if await TrustStores.isTrusted(transport) {
+            lines.append("  HTTPS:   certificate from Swell's local CA (\(authorityPath))")
+        } else {
+            lines.append("  HTTPS:   Swell's local CA is not trusted yet: run swell --trust once (CA: \(authorityPath))")
+        }
+        for name in transport.leftOutNames {
+            lines.append("  Note:    the certificate leaves out \(name) (Swell's CA signs only local names); use --cert for it")
+        }
+        return lines
     }
 
     static func workingDirectory() -> String {

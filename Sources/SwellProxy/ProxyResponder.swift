@@ -20,21 +20,20 @@ struct ProxyResponder: BackendForwarder {
     let health: BackendHealth
     let injection: InjectionPolicy
     let logger: Logger
-    /// `http`, or `https` behind TLS: what `X-Forwarded-Proto` and rewritten locations say.
-    let scheme: String
     private let warned = Warnings()
 
-    init(settings: ProxySettings, client: HTTPClient, health: BackendHealth, injection: InjectionPolicy, logger: Logger, scheme: String = "http") {
+    init(settings: ProxySettings, client: HTTPClient, health: BackendHealth, injection: InjectionPolicy, logger: Logger) {
         self.settings = settings
         self.client = client
         self.health = health
         self.injection = injection
         self.logger = logger
-        self.scheme = scheme
     }
 
     package func respond(to request: Request, context: SwellRequestContext, upstream: ProxyUpstream) async -> Response {
         let target = request.head.path ?? "/"
+        // `http`, or `https` behind TLS (`RequestSchemeHandler`): what `X-Forwarded-Proto` and rewritten locations say.
+        let scheme = request.head.scheme ?? "http"
         let injects = injection.shouldInject(request) && request.method == .get
         let swellOrigin = scheme + "://" + (request.head.authority.map(Self.safeAuthority) ?? "localhost")
         var outgoing = HTTPClientRequest(url: upstream.scheme + "://" + upstream.authority + upstream.basePath + target)

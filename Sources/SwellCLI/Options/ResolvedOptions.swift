@@ -112,6 +112,10 @@ struct ResolvedOptions: Sendable {
         if case .number(let timeout) = value("proxy-timeout"), !(timeout > 0) {
             throw Problem(description: "\(origin("proxy-timeout")) must be more than 0 seconds")
         }
+        if (set["cert"] == nil) != (set["key"] == nil) {
+            let given = set["cert"] == nil ? "key" : "cert"
+            throw Problem(description: "\(origin(given)) needs its pair: give both --cert FILE and --key FILE")
+        }
         for text in strings("header") {
             do {
                 _ = try ResponseHeader(parsing: text)
@@ -173,6 +177,19 @@ struct ResolvedOptions: Sendable {
             configuration.proxy = proxy
         }
         return configuration
+    }
+
+    /// HTTPS: with Swell's CA (`--https`), or with the user's files (`--cert` and `--key`).
+    enum HTTPS: Equatable {
+        case localAuthority
+        case files(certificate: String, key: String)
+    }
+
+    var https: HTTPS? {
+        if case .string(let certificate) = value("cert"), case .string(let key) = value("key") {
+            return .files(certificate: certificate, key: key)
+        }
+        return bool("https") ? .localAuthority : nil
     }
 
     /// The URL path `--open` asks for, or nil.

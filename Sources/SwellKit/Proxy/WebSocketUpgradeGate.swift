@@ -12,8 +12,6 @@ import NIOHTTP1
 struct WebSocketUpgradeGate: Sendable {
     let hostCheck: HostCheckMiddleware<SwellRequestContext>?
     let settings: ProxySettings
-    /// `http`, or `https` behind TLS: the scheme a same-origin page's `Origin` has.
-    let scheme: String
 
     /// Whether `fields` ask to become a WebSocket (`Upgrade: websocket`, any case).
     static func isWebSocketUpgrade(_ fields: HTTPFields) -> Bool {
@@ -24,7 +22,9 @@ struct WebSocketUpgradeGate: Sendable {
 
     /// Whether the upgrade's `Origin` is the page Swell itself serves at `Host`. A missing
     /// `Origin` fails: every browser sends one with an upgrade, and the SPEC asks for it.
-    static func hasSameOrigin(_ request: HTTPRequest, scheme: String) -> Bool {
+    /// The scheme is the one the request came over (`RequestSchemeHandler`).
+    static func hasSameOrigin(_ request: HTTPRequest) -> Bool {
+        let scheme = request.scheme ?? "http"
         guard let origin = request.headerFields[.origin]?.lowercased(), let host = request.authority?.lowercased() else { return false }
         return origin == scheme + "://" + host
     }
@@ -38,7 +38,7 @@ struct WebSocketUpgradeGate: Sendable {
             let upstream = settings.upstream(forDecodedPath: path.decodedPath)
         else { return nil }
         if request.headerFields[.secFetchSite]?.lowercased() == "cross-site" { return nil }
-        guard Self.hasSameOrigin(request, scheme: scheme) else { return nil }
+        guard Self.hasSameOrigin(request) else { return nil }
         return upstream
     }
 
@@ -51,7 +51,7 @@ struct WebSocketUpgradeGate: Sendable {
             host: request.authority,
             upstream: upstream,
             clientAddress: clientAddress,
-            scheme: scheme,
+            scheme: request.scheme ?? "http",
             identityEncoding: false
         )
         headers.add(name: "Connection", value: "Upgrade")

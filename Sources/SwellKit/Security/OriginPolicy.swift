@@ -13,6 +13,6 @@ enum OriginPolicy {
         }
         guard let origin = request.headers[.requestOrigin] else { return true }
         guard let host = request.head.authority, !host.isEmpty else { return false }
-        return origin.lowercased() == "http://" + host.lowercased()
+        return origin.lowercased() == (request.head.scheme ?? "http") + "://" + host.lowercased()
     }
 }

@@ -1,53 +1,112 @@
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1 channel with Swell's handlers around NIO's HTTP/1 decoder:
-/// `RequestBytesObserver` first, then `RequestHeadTimeoutHandler`, `HTTP10CloseHandler` and
-/// `AbsoluteFormHandler` before the HTTP-types codec (which drops what they need: the HTTP
-/// version, the raw parts, the target's form). `WebSocketTunnelHandler` follows the codec: with
-/// `--proxy` it takes a backend's WebSocket upgrades off HTTP, and it ends the connection
-/// after any upgrade request it does not take.
-struct SwellHTTP1Channel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
+/// `RequestBytesObserver` first (after the TLS handler, over HTTPS), then
+/// `RequestHeadTimeoutHandler`, `HTTP10CloseHandler` and `AbsoluteFormHandler` before the
+/// HTTP-types codec (which drops what they need: the HTTP version, the raw parts, the target's
+/// form). After the codec, `RequestSchemeHandler` says which scheme the request really came
+/// over, and `WebSocketTunnelHandler` follows: with `--proxy` it takes a backend's WebSocket
+/// upgrades off HTTP, and it ends the connection after any upgrade request it does not take.
+package struct SwellHTTP1Channel: ServerChildChannel {
+    package typealias Value = HTTP1Channel.Value
     let base: HTTP1Channel
     let requestHeadTimeout: TimeAmount
     let tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?
+    /// `http`, or `https` behind TLS.
+    let scheme: String
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+    package func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
             let deadline = RequestHeadDeadline(limit: requestHeadTimeout)
-            try pipeline.addHandler(RequestBytesObserver(deadline: deadline), position: .first)
+            try pipeline.addHandler(RequestBytesObserver(deadline: deadline), position: pipeline.firstPlaintextPosition)
             try pipeline.addHandler(RequestHeadTimeoutHandler(deadline: deadline), position: .before(codec))
             try pipeline.addHandler(HTTP10CloseHandler(), position: .before(codec))
             try pipeline.addHandler(AbsoluteFormHandler(), position: .before(codec))
-            try pipeline.addHandler(WebSocketTunnelHandler(tunnel: tunnel), position: .after(codec))
+            let schemeHandler = RequestSchemeHandler(scheme: scheme)
+            try pipeline.addHandler(schemeHandler, position: .after(codec))
+            try pipeline.addHandler(WebSocketTunnelHandler(tunnel: tunnel), position: .after(schemeHandler))
             return value
         }
     }
 
-    func handle(value: Value, logger: Logger) async {
+    package func handle(value: Value, logger: Logger) async {
         await base.handle(value: value, logger: logger)
+    }
+}
+
+/// The pieces every connection's channel is made of, HTTP/1.1 over plain TCP or TLS and
+/// HTTP/2 alike, so that `SecureTransport` composes them rather than loses Swell's protections.
+package struct SwellChannelParts: Sendable {
+    package let http1: HTTP1Channel.Configuration
+    package let requestHeadTimeout: Duration
+    let tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?
+
+    /// HTTP/1.1 with Swell's handlers, whose requests say they came over `scheme`.
+    package func http1Channel(responder: @escaping HTTPChannelHandler.Responder, scheme: String) -> SwellHTTP1Channel {
+        SwellHTTP1Channel(
+            base: HTTP1Channel(responder: responder, configuration: http1),
+            requestHeadTimeout: TimeAmount(requestHeadTimeout),
+            tunnel: tunnel,
+            scheme: scheme
+        )
+    }
+
+    /// The handlers of an HTTP/2 stream, after its HTTP-types codec: the stream's requests
+    /// came over TLS, whatever `:scheme` the client claims.
+    package func http2StreamHandlers() -> [any RemovableChannelHandler] {
+        [RequestSchemeHandler(scheme: "https")]
+    }
+}
+
+extension ChannelPipeline.SynchronousOperations {
+    /// The name under which a TLS handler sits in a connection's pipeline.
+    package static let tlsHandlerName = "swell.tls"
+    /// The name of the handler that tells TLS from plain HTTP by the first byte, until it leaves.
+    package static let snifferName = "swell.sniffer"
+
+    /// Where a handler that reads the connection's bytes as the client sent them goes: first,
+    /// or right after the TLS handler, or after the sniffer that will hand it the first bytes.
+    package var firstPlaintextPosition: ChannelPipeline.SynchronousOperations.Position {
+        for name in [Self.tlsHandlerName, Self.snifferName] {
+            if let found = try? context(name: name) { return .after(found.handler) }
+        }
+        return .first
+    }
+}
+
+/// Sets the scheme of every request to the one it came over: NIO's HTTP/1 codec is told
+/// nothing of TLS, and an HTTP/2 client chooses its own `:scheme`. The responder's `307` for
+/// plain HTTP on the HTTPS port, and every same-origin check, read it.
+final class RequestSchemeHandler: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    let scheme: String
+
+    init(scheme: String) {
+        self.scheme = scheme
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var request) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        request.scheme = scheme
+        context.fireChannelRead(wrapInboundOut(.head(request)))
     }
 }
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 that also closes plain HTTP/1.0 connections after their response.
-    static func swellHTTP1(
-        configuration: HTTP1Channel.Configuration,
-        requestHeadTimeout: Duration,
-        tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)? = nil
-    ) -> HTTPServerBuilder {
-        .init { responder in
-            SwellHTTP1Channel(
-                base: HTTP1Channel(responder: responder, configuration: configuration),
-                requestHeadTimeout: TimeAmount(requestHeadTimeout),
-                tunnel: tunnel
-            )
-        }
+    static func swellHTTP1(_ parts: SwellChannelParts) -> HTTPServerBuilder {
+        .init { responder in parts.http1Channel(responder: responder, scheme: "http") }
     }
 }

@@ -7,6 +7,8 @@ import NIOCore
 ///
 /// 1. **Host** (bound to loopback): not `localhost`, `*.localhost`, `127.0.0.1`, `[::1]` or an
 ///    `--allow-host` name → `403` naming `--allow-host` (DNS rebinding; `HostCheckMiddleware`).
+/// 1½. **HTTPS** (`--https`): `/__swell/ca.pem` is the CA certificate, over either scheme; any
+///    other plain-HTTP request on the HTTPS port → `307` to the https URL (`SecureServing`).
 /// 2. **Target**: absolute form (`GET http://other/`) → `400` (`AbsoluteFormHandler`: never an
 ///    open proxy); then parsed once (`RequestPath`): NUL, a raw `#`, bad percent-encoding → `400`;
 ///    `..` climbing out → `400`; dotfiles and dot-folders but `/.well-known/` → `404`.
@@ -51,6 +53,8 @@ struct SwellResponder: HTTPResponder {
     let navigationHold: Duration
     /// The backends and the forwarder that reaches them; nil without `--proxy`.
     let proxy: (settings: ProxySettings, forwarder: any BackendForwarder)?
+    /// Serving HTTPS; nil for plain HTTP.
+    let secure: SecureServing?
 
     init(
         configuration: SwellConfiguration,
@@ -58,9 +62,11 @@ struct SwellResponder: HTTPResponder {
         control: ControlRoutes?,
         cache: FileCache? = nil,
         gate: NavigationGate? = nil,
-        proxy: (settings: ProxySettings, forwarder: any BackendForwarder)? = nil
+        proxy: (settings: ProxySettings, forwarder: any BackendForwarder)? = nil,
+        secure: SecureServing? = nil
     ) {
         self.gate = gate
+        self.secure = secure
         self.proxy = proxy
         navigationHold = configuration.build?.navigationHold ?? .seconds(30)
         files = StaticFileResponder(
@@ -113,6 +119,13 @@ struct SwellResponder: HTTPResponder {
             return (
                 StatusResponse.plain(.badRequest, "400 Bad Request: absolute-form request targets are refused; Swell is not an open proxy."), true
             )
+        }
+        // 1½.
+        if let secure {
+            if request.head.path?.split(separator: "?", maxSplits: 1).first == "/__swell/ca.pem" {
+                return (secure.authorityResponse(to: request), true)
+            }
+            if request.head.scheme != "https" { return (SecureServing.redirect(request.head), true) }
         }
         let path: RequestPath
         do {

@@ -39,19 +39,29 @@ public struct SwellServer: Sendable {
         public let port: Int
         /// The busy default port that made Swell move to `port`.
         public let movedFrom: Int?
+        /// `http`, or `https` with `--https` or `--cert`.
+        public var scheme: String = "http"
+
+        /// Where the server listens, reached over `scheme`.
+        public init(host: String, port: Int, movedFrom: Int?, scheme: String = "http") {
+            self.host = host
+            self.port = port
+            self.movedFrom = movedFrom
+            self.scheme = scheme
+        }
 
         /// Bound to every interface (`0.0.0.0`, `::`): the site is shared on the LAN.
         public var isWildcard: Bool { HostAddress.isWildcard(host) }
 
         /// `http://127.0.0.1:5000/`; a wildcard bind is reached through loopback.
         public var baseURL: String {
-            Self.url(host: HostAddress.isWildcard(host) ? "127.0.0.1" : host, port: port)
+            Self.url(host: HostAddress.isWildcard(host) ? "127.0.0.1" : host, port: port, scheme: scheme)
         }
 
-        /// `http://HOST:PORT/`, with an IPv6 host in brackets.
-        public static func url(host: String, port: Int) -> String {
+        /// `http://HOST:PORT/` (or `https://`), with an IPv6 host in brackets.
+        public static func url(host: String, port: Int, scheme: String = "http") -> String {
             let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-            return "http://\(bracketed):\(port)/"
+            return "\(scheme)://\(bracketed):\(port)/"
         }
     }
 
@@ -64,10 +74,17 @@ public struct SwellServer: Sendable {
         try self.init(configuration: configuration, logger: logger, proxyEngine: nil)
     }
 
-    /// As the public initializer, with the proxy's client (`swell` passes `SwellProxy`'s).
-    package init(configuration: SwellConfiguration, logger: Logger = Logger(label: "swell"), proxyEngine: (any ProxyEngine)?) throws(SwellError) {
+    /// As the public initializer, with the proxy's client and the HTTPS transport (`swell`
+    /// passes `SwellProxy`'s and `SwellHTTPS`'s).
+    package init(
+        configuration: SwellConfiguration,
+        logger: Logger = Logger(label: "swell"),
+        proxyEngine: (any ProxyEngine)?,
+        secureTransport: (any SecureTransport)? = nil
+    ) throws(SwellError) {
         self.configuration = configuration
         self.proxyEngine = proxyEngine
+        self.secureTransport = secureTransport
         let root = try RootDirectory(path: configuration.root, mayBeMissing: configuration.build != nil && configuration.liveReload)
         self.root = root
         self.logger = logger
@@ -99,6 +116,8 @@ public struct SwellServer: Sendable {
     private let health: BackendHealth?
     /// The proxy's client; nil for an embedder (SwellKit alone does not forward).
     private let proxyEngine: (any ProxyEngine)?
+    /// TLS and HTTP/2; nil serves plain HTTP.
+    private let secureTransport: (any SecureTransport)?
     /// Recently served files, shared by the responder and emptied by the watcher and `RootMonitor`.
     private let fileCache: FileCache
     private let logger: Logger
@@ -247,32 +266,36 @@ public struct SwellServer: Sendable {
             control: control,
             cache: fileCache,
             gate: liveReload?.gate,
-            proxy: proxy
+            proxy: proxy,
+            secure: secureTransport.map { SecureServing(authorityPEM: $0.authorityPEM) }
         )
         if let settings = proxy?.settings, let tunneler {
             // The responder's own Host check, so an upgrade and a request are judged alike.
-            tunnel = (WebSocketUpgradeGate(hostCheck: responder.hostCheck, settings: settings, scheme: "http"), tunneler)
+            tunnel = (WebSocketUpgradeGate(hostCheck: responder.hostCheck, settings: settings), tunneler)
         }
         return Application(
             responder: responder,
             server: channel(tunnel: tunnel),
             configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
             services: services,
-            onServerRunning: { channel in
+            onServerRunning: { [scheme = secureTransport == nil ? "http" : "https"] channel in
                 let bound = channel.localAddress?.port ?? port
-                await onListening(Listening(host: host, port: bound, movedFrom: movedFrom))
+                await onListening(Listening(host: host, port: bound, movedFrom: movedFrom, scheme: scheme))
             },
             logger: logger
         )
     }
 
     /// The one place the connection's channel is chosen: HTTP/1.1 with Swell's request-head
-    /// timeout and HTTP/1.0 close handling (`SwellHTTP1Channel`).
+    /// timeout and HTTP/1.0 close handling (`SwellHTTP1Channel`), or with HTTPS the secure
+    /// transport's TLS (HTTP/2 or HTTP/1.1) and plain-HTTP redirect, made of the same parts.
     private func channel(tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?) -> HTTPServerBuilder {
         // A proxied answer may take minutes to start (a request paused in a debugger) or to
         // send its next event: with --proxy only the request-head timeout cuts connections.
         let idle = configuration.proxy == nil ? TimeAmount(configuration.idleTimeout) : nil
-        return .swellHTTP1(configuration: .init(idleTimeout: idle), requestHeadTimeout: configuration.requestHeadTimeout, tunnel: tunnel)
+        let parts = SwellChannelParts(http1: .init(idleTimeout: idle), requestHeadTimeout: configuration.requestHeadTimeout, tunnel: tunnel)
+        if let secureTransport { return secureTransport.serverBuilder(parts) }
+        return .swellHTTP1(parts)
     }
 
     /// Runs until SIGINT or SIGTERM, then shuts down gracefully: open streams end, and the

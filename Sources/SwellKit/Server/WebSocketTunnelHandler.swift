@@ -7,7 +7,7 @@ import NIOHTTPTypes
 ///
 /// Sits right after the HTTP-types codec. An upgrade the gate accepts never reaches the
 /// responder: the backend connection is made, the upgrade sent on, and a `ByteRelayHandler`
-/// put first in this pipeline, so from then on the backend's answer (its `101`, or a refusal)
+/// put first in this pipeline (after TLS, over HTTPS), so from then on the backend's answer (its `101`, or a refusal)
 /// and every frame go through unparsed both ways. A backend that cannot be reached gets the
 /// browser a `502` on the HTTP side, and the connection closes.
 ///
@@ -48,7 +48,8 @@ final class WebSocketTunnelHandler: ChannelInboundHandler, RemovableChannelHandl
             case .success(let backend):
                 let relay = ByteRelayHandler()
                 do {
-                    try context.pipeline.syncOperations.addHandler(relay, position: .first)
+                    let pipeline = context.pipeline.syncOperations
+                    try pipeline.addHandler(relay, position: pipeline.firstPlaintextPosition)
                 } catch {
                     context.close(promise: nil)
                     return

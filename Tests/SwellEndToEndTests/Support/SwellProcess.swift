@@ -56,12 +56,12 @@ final class SwellProcess: Sendable {
     var errorOutput: String { stderr.value.withLock { $0 } }
     var pid: Int32 { process.processIdentifier }
 
-    /// The first stdout line that contains `http://`, as the SPEC promises tools.
+    /// The first stdout line that contains `http://` (or `https://`), as the SPEC promises tools.
     func baseURL(timeout: TimeInterval = 20) async throws -> String {
         let line = try await waitFor(timeout: timeout) {
-            $0.output.split(separator: "\n").first { $0.contains("http://") }.map(String.init)
+            $0.output.split(separator: "\n").first { $0.contains("http://") || $0.contains("https://") }.map(String.init)
         }
-        let start = try #require(line.range(of: "http://"))
+        let start = try #require(line.range(of: "http://") ?? line.range(of: "https://"))
         return String(line[start.lowerBound...].prefix { !$0.isWhitespace })
     }
 

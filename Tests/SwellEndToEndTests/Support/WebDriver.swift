@@ -17,9 +17,11 @@ final class WebDriver: Sendable {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
     }
 
-    init() async throws {
+    /// `environment` is chromedriver's and so the browser's: a `HOME` with its own NSS database, say.
+    init(environment: [String: String]? = nil) async throws {
         port = try Self.freePort()
         driver = Process()
+        if let environment { driver.environment = environment }
         driver.executableURL = URL(fileURLWithPath: "/usr/bin/chromedriver")
         driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
         driver.standardOutput = FileHandle.nullDevice
@@ -55,8 +57,8 @@ final class WebDriver: Sendable {
 
     /// Runs `body` with a new browser on the pages of `swell`, then quits the browser and stops
     /// `swell` (SIGINT when `body` returned, SIGKILL when it threw).
-    static func session(on swell: SwellProcess, _ body: (WebDriver) async throws -> Void) async throws {
-        let browser = try await WebDriver()
+    static func session(on swell: SwellProcess, environment: [String: String]? = nil, _ body: (WebDriver) async throws -> Void) async throws {
+        let browser = try await WebDriver(environment: environment)
         do {
             try await body(browser)
         } catch {

@@ -7,8 +7,7 @@ import Testing
 @Suite struct WebSocketUpgradeGateTests {
     let gate = WebSocketUpgradeGate(
         hostCheck: HostCheckMiddleware(allowedHosts: []),
-        settings: ProxySettings(upstreams: [try! ProxyUpstream(parsing: "/app=http://127.0.0.1:5000/base")]),
-        scheme: "http"
+        settings: ProxySettings(upstreams: [try! ProxyUpstream(parsing: "/app=http://127.0.0.1:5000/base")])
     )
 
     func upgrade(_ path: String, host: String = "localhost:3000", origin: String? = "http://localhost:3000", extra: HTTPFields = [:]) -> HTTPRequest {
