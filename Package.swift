@@ -130,6 +130,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwellHTTPSTests",
+            dependencies: [
+                "SwellHTTPS",
+                "SwellTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwellEndToEndTests",
             dependencies: ["SwellCLI", "SwellTestSupport"],
             swiftSettings: swiftSettings

@@ -249,4 +249,61 @@ import Testing
         _ = await after.exitCode(within: 10)
         #expect(!after.output.contains("Swell local CA"))
     }
+
+    /// A WebSocket client over TLS (ALPN http/1.1, as Chromium opens one next to HTTP/2):
+    /// the upgrade, one masked text frame, and whatever comes back within two seconds.
+    static let webSocketOverTLS = #"""
+        import socket, ssl, sys
+        port, cafile, origin = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+        context = ssl.create_default_context(cafile=cafile)
+        context.set_alpn_protocols(["http/1.1"])
+        tls = context.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
+        tls.sendall((f"GET /ws HTTP/1.1\r\nHost: localhost:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     f"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n").encode())
+        tls.settimeout(2)
+        received = b""
+        try:
+            # A client sends no frame before the server's answer (RFC 6455 4.1).
+            while b"\r\n\r\n" not in received:
+                chunk = tls.recv(4096)
+                if not chunk: break
+                received += chunk
+            mask, payload = b"\x01\x02\x03\x04", b"over https"
+            tls.sendall(bytes([0x81, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+            while b"echo: over https" not in received:
+                chunk = tls.recv(4096)
+                if not chunk: break
+                received += chunk
+        except socket.timeout:
+            pass
+        sys.stdout.write(received.decode("latin-1"))
+        """#
+
+    @Test func theProxyItsRedirectsAndItsWebSocketsWorkOverHTTPS() async throws {
+        let backend = try await FlaskBackend()
+        let fixture = try Fixture(["templates/index.html": "<h1>t</h1>"])
+        let swell = try fixture.start(["--https", "--proxy", "http://127.0.0.1:\(backend.port)"])
+        let port = try await swell.port()
+        let base = ["--cacert", fixture.caFile, "--http2"]
+        let page = try await Self.curl(base + ["-w", "\n%{http_version}", "https://localhost:\(port)/"])
+        #expect(page.output.contains("/__swell/client.js") && page.output.hasSuffix("\n2"), "\(page.output)")
+        let redirect = try await Self.curl(base + ["-sI", "https://localhost:\(port)/redirect"])
+        #expect(redirect.output.lowercased().contains("location: https://localhost:\(port)/target"), "\(redirect.output)")
+        let client = try SwellProcess(
+            ["-c", Self.webSocketOverTLS, String(port), fixture.caFile, "https://localhost:\(port)"],
+            executable: "/usr/bin/python3"
+        )
+        #expect(await client.exitCode(within: 15) == 0, "\(client.errorOutput)")
+        #expect(client.output.hasPrefix("HTTP/1.1 101 "), "\(client.output)")
+        #expect(client.output.contains("echo: over https"))
+        // The plain-HTTP page's origin is not this one: refused before the backend hears of it.
+        let foreign = try SwellProcess(
+            ["-c", Self.webSocketOverTLS, String(port), fixture.caFile, "http://localhost:\(port)"],
+            executable: "/usr/bin/python3"
+        )
+        _ = await foreign.exitCode(within: 15)
+        #expect(foreign.output.hasPrefix("HTTP/1.1 403 "), "\(foreign.output)")
+        await Self.stop(swell)
+        await backend.stop()
+    }
 }
