@@ -128,7 +128,10 @@ struct SwellCommand: AsyncParsableCommand {
     )
     var https: Bool?
 
-    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate (mkcert's, say) instead of Swell's CA; needs --key.", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Serve HTTPS with this PEM certificate (mkcert's, say) instead of Swell's CA; needs --key.", valueName: "file"),
+        completion: .file()
+    )
     var cert: String?
 
     @Option(help: ArgumentHelp("The PEM private key of --cert.", valueName: "file"), completion: .file())
@@ -278,7 +281,11 @@ struct SwellCommand: AsyncParsableCommand {
                 )
             }
         }
-        let banner = StartupBanner(root: configuration.root, quiet: quiet, notices: notices, watchesOnly: configuration.proxy?.isWholeSite == true,
+        let banner = StartupBanner(
+            root: configuration.root,
+            quiet: quiet,
+            notices: notices,
+            watchesOnly: configuration.proxy?.isWholeSite == true,
             servesAuthority: transport?.authorityPath != nil
         )
         let openPath = options.openPath

@@ -29,14 +29,22 @@ package struct HTTPSTransport: SecureTransport {
         if Self.isInside(folder.path, configuration.root) { throw .folderInsideRoot(folder.path) }
         let authority = try LocalAuthority.loadOrCreate(in: folder)
         let interfaces = HostAddress.isWildcard(configuration.host) ? HostAddress.interfaceAddresses(includeIPv6: true) : []
-        let (names, leftOut) = ServedName.forServer(host: configuration.host, allowedHosts: configuration.allowedHosts, interfaceAddresses: interfaces)
+        let (names, leftOut) = ServedName.forServer(
+            host: configuration.host,
+            allowedHosts: configuration.allowedHosts,
+            interfaceAddresses: interfaces
+        )
         let served = try ServedCertificate.current(for: names, authority: authority, in: folder)
         return HTTPSTransport(
             authorityPEM: authority.pem,
             authorityPath: folder.file(LocalAuthority.certificateFile),
             leftOutNames: leftOut,
             issuedCertificate: served.isNew,
-            context: try makeContext(certificatePEM: served.certificatePEM, keyPEM: served.keyPEM, certificatePath: folder.file(ServedCertificate.certificateFile))
+            context: try makeContext(
+                certificatePEM: served.certificatePEM,
+                keyPEM: served.keyPEM,
+                certificatePath: folder.file(ServedCertificate.certificateFile)
+            )
         )
     }
 
@@ -64,7 +72,9 @@ package struct HTTPSTransport: SecureTransport {
         )
     }
 
-    static func makeContext(certificatePEM: String, keyPEM: String, certificatePath: String, keyPath: String? = nil) throws(CertificateError) -> NIOSSLContext {
+    static func makeContext(certificatePEM: String, keyPEM: String, certificatePath: String, keyPath: String? = nil) throws(CertificateError)
+        -> NIOSSLContext
+    {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8))

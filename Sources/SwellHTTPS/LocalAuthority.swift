@@ -1,10 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 import Crypto
 import SwiftASN1
 import X509
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -56,7 +56,11 @@ struct LocalAuthority: Sendable {
         guard let keyText, let certificateText else {
             if keyText != nil || certificateText != nil {
                 let missing = folder.file(keyText == nil ? keyFile : certificateFile)
-                throw .invalid(missing, reason: "it is missing while its pair is there; delete \(folder.file(certificateFile)) and \(folder.file(keyFile)) to make a new CA")
+                throw .invalid(
+                    missing,
+                    reason:
+                        "it is missing while its pair is there; delete \(folder.file(certificateFile)) and \(folder.file(keyFile)) to make a new CA"
+                )
             }
             return nil
         }
@@ -120,7 +124,10 @@ struct LocalAuthority: Sendable {
     /// `user@host`, so that a CA in a trust store says whose it is.
     static func userAndHost() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "localhost"
+        var host = "localhost"
+        if gethostname(&buffer, buffer.count) == 0 {
+            host = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
         let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "user"
         return "\(user)@\(host)"
     }

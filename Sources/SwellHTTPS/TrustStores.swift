@@ -69,7 +69,9 @@ package struct TrustStores: Sendable {
                     try systemStore.write(Self.anchorName, authority.pem, mode: 0o644, replacing: true)
                     let updated = systemStore.path == Self.debianStore ? await run("update-ca-certificates", []) : (ok: true, output: "")
                     report.lines.append(
-                        updated.ok ? "  system store: trusted (\(systemAnchor))" : "  system store: wrote \(systemAnchor), but update-ca-certificates failed (\(updated.output))"
+                        updated.ok
+                            ? "  system store: trusted (\(systemAnchor))"
+                            : "  system store: wrote \(systemAnchor), but update-ca-certificates failed (\(updated.output))"
                     )
                     report.succeeded = true
                 } catch {
@@ -100,7 +102,10 @@ package struct TrustStores: Sendable {
         if geteuid() == 0 {
             if unlink(systemAnchor) == 0 {
                 let updated = systemStore.path == Self.debianStore ? await run("update-ca-certificates", ["--fresh"]) : (ok: true, output: "")
-                report.lines.append(updated.ok ? "  system store: removed" : "  system store: removed \(systemAnchor); update-ca-certificates failed (\(updated.output))")
+                report.lines.append(
+                    updated.ok
+                        ? "  system store: removed" : "  system store: removed \(systemAnchor); update-ca-certificates failed (\(updated.output))"
+                )
             } else {
                 report.lines.append("  system store: was not trusted")
             }
@@ -125,7 +130,8 @@ package struct TrustStores: Sendable {
     }
 
     static func nickname(_ authority: LocalAuthority) -> String {
-        authority.certificate.subject.description.split(separator: ",").first { $0.hasPrefix("CN=") }.map { String($0.dropFirst(3)) } ?? "Swell local CA"
+        authority.certificate.subject.description.split(separator: ",").first { $0.hasPrefix("CN=") }.map { String($0.dropFirst(3)) }
+            ?? "Swell local CA"
     }
 
     /// The user's NSS database (made if missing) and each Firefox profile's; `certutil` must exist.

@@ -113,7 +113,9 @@ import Testing
         let third = try fixture.start(["--https", "--allow-host", "app.test"])
         let thirdPort = try await third.port()
         #expect(try String(contentsOfFile: fixture.folder + "/server.pem", encoding: .utf8) != served)
-        let named = try await Self.curl(["--cacert", fixture.caFile, "--resolve", "app.test:\(thirdPort):127.0.0.1", "https://app.test:\(thirdPort)/"])
+        let named = try await Self.curl([
+            "--cacert", fixture.caFile, "--resolve", "app.test:\(thirdPort):127.0.0.1", "https://app.test:\(thirdPort)/",
+        ])
         #expect(named.status == 0, "\(named.output)")
         await Self.stop(third)
     }
@@ -179,7 +181,9 @@ import Testing
         #expect(range.output == "234\n206 2", "\(range.output)")
         let head = try await Self.curl(base + ["-sI", "https://127.0.0.1:\(port)/a.txt"])
         let tag = try #require(head.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("etag:") }?.split(separator: " ").last)
-        let revalidated = try await Self.curl(base + ["-H", "If-None-Match: \(tag)", "-w", "%{http_code} %{http_version}", "https://127.0.0.1:\(port)/a.txt"])
+        let revalidated = try await Self.curl(
+            base + ["-H", "If-None-Match: \(tag)", "-w", "%{http_code} %{http_version}", "https://127.0.0.1:\(port)/a.txt"]
+        )
         #expect(revalidated.output == "304 2", "\(revalidated.output)")
         let foreign = try await Self.curl(base + ["-H", "Host: evil.example", "-w", "\n%{http_code} %{http_version}", "https://127.0.0.1:\(port)/"])
         #expect(foreign.output.hasSuffix("\n403 2"), "\(foreign.output)")
@@ -195,6 +199,18 @@ import Testing
             executable: "/usr/bin/curl"
         )
         #expect(await eventually(within: .seconds(10)) { stream.output.contains("event: hello") })
+        // A second stream whose client goes away is gone from the count at once.
+        let leaving = try SwellProcess(
+            ["-sSN", "--http2", "--cacert", fixture.caFile, "https://127.0.0.1:\(port)/__swell/events"],
+            executable: "/usr/bin/curl"
+        )
+        #expect(await eventually(within: .seconds(10)) { leaving.output.contains("event: hello") })
+        leaving.signal(SIGKILL)
+        let dropped = await eventually(within: .seconds(3), every: .milliseconds(50)) {
+            let status = try? await Self.curl(["--cacert", fixture.caFile, "https://127.0.0.1:\(port)/__swell/status"])
+            return status?.output.contains("\"clients\":1,") == true
+        }
+        #expect(dropped, "the stream of a client that left still counts")
         try fixture.site.write("index.html", "<html><body>two</body></html>")
         #expect(await eventually(within: .seconds(10)) { stream.output.contains("event: reload") }, "\(stream.output)")
         #expect(stream.output.contains("\"/index.html\""))

@@ -1,7 +1,7 @@
 import Foundation
 import SwellTestSupport
-import Testing
 import SwiftASN1
+import Testing
 import X509
 
 @testable import SwellHTTPS
