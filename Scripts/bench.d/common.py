@@ -11,6 +11,27 @@ def free_port():
         return sock.getsockname()[1]
 
 
+class Children:
+    """The processes a bench script starts, with their output dropped, and stops on its way out."""
+
+    def __init__(self):
+        self.processes = []
+
+    def start(self, args, **kwargs):
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+        self.processes.append(process)
+        return process
+
+    def stop(self):
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 def p95(values):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, -(-len(ordered) * 95 // 100) - 1)]

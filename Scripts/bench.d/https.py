@@ -7,16 +7,11 @@ Usage: https.py SWELL WORK DURATION
 Prints one JSON object. Every process started here is stopped on exit; all traffic is on 127.0.0.1."""
 import json, os, re, subprocess, sys, time
 
-from common import free_port
+from common import Children, free_port
 
 swell, work, duration = sys.argv[1], sys.argv[2], int(sys.argv[3])
-processes = []
-
-
-def start(args, **kwargs):
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
-    processes.append(process)
-    return process
+children = Children()
+start = children.start
 
 
 def wait_https(port, timeout=30):
@@ -85,10 +80,4 @@ http {{ access_log off; keepalive_requests 1000000;
     figures["ratios"] = {key: ratio(key) for key in ("h2_rps", "tls_http1_rps", "handshakes_per_s")}
     print(json.dumps(figures))
 finally:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    children.stop()

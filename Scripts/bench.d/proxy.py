@@ -11,16 +11,11 @@ once. Prints one JSON object. Every process started here is stopped on exit; all
 127.0.0.1."""
 import json, os, re, socket, statistics, subprocess, sys, threading, time
 
-from common import free_port
+from common import Children, free_port
 
 swell, work, duration = sys.argv[1], sys.argv[2], int(sys.argv[3])
-processes = []
-
-
-def start(args, **kwargs):
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
-    processes.append(process)
-    return process
+children = Children()
+start = children.start
 
 
 def wait_port(port, timeout=20):
@@ -147,10 +142,4 @@ http.server.ThreadingHTTPServer(("127.0.0.1", {stream_port}), Stream).serve_fore
         print(f"    event stream: {len(delays.get('direct', []))} direct, {len(delays.get('swell', []))} through Swell of {events}", file=sys.stderr)
     print(json.dumps(result))
 finally:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    children.stop()
