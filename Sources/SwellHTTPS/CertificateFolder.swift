@@ -74,7 +74,11 @@ package struct CertificateFolder: Sendable {
     /// The file's text, or nil when it does not exist. A key (`secret`) that others can read
     /// is refused with the `chmod` that fixes it.
     func read(_ name: String, secret: Bool = false) throws(CertificateError) -> String? {
-        let full = file(name)
+        try Self.read(path: file(name), secret: secret)
+    }
+
+    /// The text of the file at `full`, or nil when it does not exist; `secret` as for `read(_:secret:)`.
+    static func read(path full: String, secret: Bool = false) throws(CertificateError) -> String? {
         let descriptor = open(full, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }

@@ -18,8 +18,8 @@ package struct HTTPSTransport: SecureTransport {
     package let authorityPath: String?
     /// Names Swell answers for that the CA may not sign, which the certificate leaves out.
     package let leftOutNames: [String]
-    /// Whether this start issued the served certificate.
-    package let issuedCertificate: Bool
+    /// Swell's CA; nil with `--cert`.
+    let authority: LocalAuthority?
     let context: NIOSSLContext
 
     /// A certificate from Swell's CA (made on first use) for the names `configuration` answers to.
@@ -39,7 +39,7 @@ package struct HTTPSTransport: SecureTransport {
             authorityPEM: authority.pem,
             authorityPath: folder.file(LocalAuthority.certificateFile),
             leftOutNames: leftOut,
-            issuedCertificate: served.isNew,
+            authority: authority,
             context: try makeContext(
                 certificatePEM: served.certificatePEM,
                 keyPEM: served.keyPEM,
@@ -51,9 +51,7 @@ package struct HTTPSTransport: SecureTransport {
     /// The user's own certificate and key (`--cert FILE --key FILE`, PEM; mkcert's, say).
     package static func files(certificate: String, key: String) throws(CertificateError) -> HTTPSTransport {
         let read = { (path: String) throws(CertificateError) -> String in
-            let slash = path.lastIndex(of: "/") ?? path.startIndex
-            let folder = CertificateFolder(path: String(path[..<slash]), owner: nil)
-            guard let text = try folder.read(String(path[path.index(after: slash)...])) else { throw .unreadable(path, reason: "no such file") }
+            guard let text = try CertificateFolder.read(path: path) else { throw .unreadable(path, reason: "no such file") }
             return text
         }
         let certificatePEM = try read(certificate)
@@ -67,7 +65,7 @@ package struct HTTPSTransport: SecureTransport {
             authorityPEM: nil,
             authorityPath: nil,
             leftOutNames: [],
-            issuedCertificate: false,
+            authority: nil,
             context: try makeContext(certificatePEM: certificatePEM, keyPEM: keyPEM, certificatePath: certificate, keyPath: key)
         )
     }

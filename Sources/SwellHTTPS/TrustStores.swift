@@ -1,4 +1,5 @@
 import Subprocess
+import SwellKit
 import SystemPackage
 import X509
 
@@ -27,11 +28,11 @@ package struct TrustStores: Sendable {
         self.folder = folder
         // The folder is `<home>/.local/share/swell` unless XDG_DATA_HOME moved it; the NSS
         // databases are in the same user's home either way.
-        var home = CertificateFolder.environment()["HOME"] ?? "/root"
+        var home = getenv("HOME").map { String(cString: $0) } ?? "/root"
         if let owner = folder.owner, let user = getpwuid(owner.uid) { home = String(cString: user.pointee.pw_dir) }
         self.home = home
         self.systemStore = CertificateFolder(
-            path: systemStore ?? CertificateFolder.environment()["SWELL_SYSTEM_CA_STORE"] ?? Self.debianStore,
+            path: systemStore ?? getenv("SWELL_SYSTEM_CA_STORE").map { String(cString: $0) } ?? Self.debianStore,
             owner: nil
         )
     }
@@ -67,7 +68,7 @@ package struct TrustStores: Sendable {
                 mkdir(systemStore.path, 0o755)
                 do {
                     try systemStore.write(Self.anchorName, authority.pem, mode: 0o644, replacing: true)
-                    let updated = systemStore.path == Self.debianStore ? await run("update-ca-certificates", []) : (ok: true, output: "")
+                    let updated = await refreshSystemStore([])
                     report.lines.append(
                         updated.ok
                             ? "  system store: trusted (\(systemAnchor))"
@@ -101,7 +102,7 @@ package struct TrustStores: Sendable {
         }
         if geteuid() == 0 {
             if unlink(systemAnchor) == 0 {
-                let updated = systemStore.path == Self.debianStore ? await run("update-ca-certificates", ["--fresh"]) : (ok: true, output: "")
+                let updated = await refreshSystemStore(["--fresh"])
                 report.lines.append(
                     updated.ok
                         ? "  system store: removed" : "  system store: removed \(systemAnchor); update-ca-certificates failed (\(updated.output))"
@@ -116,12 +117,12 @@ package struct TrustStores: Sendable {
         return report
     }
 
-    /// Whether a browser here would already take the CA: it is in the user's NSS database or
-    /// the system store. For the banner; false when that cannot be told.
-    package static func isTrusted(_ transport: HTTPSTransport, folder: CertificateFolder = .forCurrentUser()) async -> Bool {
-        guard let pem = transport.authorityPEM, let authority = try? LocalAuthority.load(from: folder), authority.pem == pem else { return false }
-        let stores = TrustStores(folder: folder)
-        if (try? stores.systemStore.read(anchorName)) == pem {
+    /// Whether a browser here would already take the transport's CA: it is in the user's NSS
+    /// database or the system store. For the banner; false when that cannot be told.
+    package static func isTrusted(_ transport: HTTPSTransport) async -> Bool {
+        guard let authority = transport.authority else { return false }
+        let stores = TrustStores()
+        if (try? stores.systemStore.read(anchorName)) == authority.pem {
             return true
         }
         let database = stores.home + "/.pki/nssdb"
@@ -136,7 +137,7 @@ package struct TrustStores: Sendable {
 
     /// The user's NSS database (made if missing) and each Firefox profile's; `certutil` must exist.
     private func forEachDatabase(into report: inout Report, _ body: (String, String, inout Report) async -> Void) async {
-        guard Self.findExecutable("certutil") != nil else {
+        guard ExecutablePath.find("certutil") != nil else {
             report.lines.append("  browsers: certutil is missing; install it with: sudo apt-get install libnss3-tools (then run swell --trust again)")
             return
         }
@@ -163,6 +164,11 @@ package struct TrustStores: Sendable {
         }
     }
 
+    /// `update-ca-certificates ARGS` for Debian's store; nothing for a store named by `SWELL_SYSTEM_CA_STORE`.
+    private func refreshSystemStore(_ arguments: [String]) async -> (ok: Bool, output: String) {
+        systemStore.path == Self.debianStore ? await run("update-ca-certificates", arguments) : (true, "")
+    }
+
     func certutil(_ arguments: [String]) async -> (ok: Bool, output: String) {
         await run("certutil", arguments)
     }
@@ -181,11 +187,6 @@ package struct TrustStores: Sendable {
         } catch {
             return (false, "\(error)")
         }
-    }
-
-    static func findExecutable(_ name: String) -> String? {
-        let path = CertificateFolder.environment()["PATH"] ?? "/usr/bin:/bin:/usr/sbin:/sbin"
-        return path.split(separator: ":").map { $0 + "/" + name }.first { access($0, X_OK) == 0 }
     }
 
     static func entries(of folder: String) -> [String] {

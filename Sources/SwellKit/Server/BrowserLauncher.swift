@@ -12,9 +12,7 @@ public enum BrowserLauncher {
     /// Opens `url` in the desktop's browser without waiting for it; a failure is logged as a
     /// warning that says what to install or to visit the URL by hand.
     public static func open(_ url: String, logger: Logger) {
-        let searchPath = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
-        let candidates: [String] = searchPath.split(separator: ":").map { "\($0)/xdg-open" }
-        guard let opener = candidates.first(where: { access($0, X_OK) == 0 }) else {
+        guard let opener = ExecutablePath.find("xdg-open") else {
             logger.warning("--open: xdg-open is not installed, so no browser was opened; visit \(url) yourself (or apt-get install xdg-utils)")
             return
         }

@@ -33,6 +33,16 @@ struct SecureServing: Sendable {
         return response
     }
 
+    /// Whether a raw request target asks for `/__swell/ca.pem` (a query aside), without parsing it:
+    /// this runs before the target is parsed, on every request over HTTPS.
+    static func isAuthorityPath(_ target: String) -> Bool {
+        let path = "/__swell/ca.pem".utf8
+        let bytes = target.utf8
+        guard bytes.starts(with: path) else { return false }
+        let rest = bytes.dropFirst(path.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "?")
+    }
+
     /// `/__swell/ca.pem`: the CA certificate (never a key), for a phone to install.
     func authorityResponse(to request: Request) -> Response {
         guard request.method == .get || request.method == .head else {

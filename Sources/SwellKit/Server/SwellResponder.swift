@@ -122,7 +122,7 @@ struct SwellResponder: HTTPResponder {
         }
         // 1½.
         if let secure {
-            if request.head.path?.split(separator: "?", maxSplits: 1).first == "/__swell/ca.pem" {
+            if let target = request.head.path, SecureServing.isAuthorityPath(target) {
                 return (secure.authorityResponse(to: request), true)
             }
             if request.head.scheme != "https" { return (SecureServing.redirect(request.head), true) }
