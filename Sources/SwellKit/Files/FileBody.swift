@@ -32,25 +32,6 @@ enum FileBody {
         }
     }
 
-    /// `segments` of bytes already in memory (a cached file): slices of one shared buffer, no copy.
-    static func body(_ bytes: ByteBuffer, segments: [Segment]) -> ResponseBody {
-        // The common case, a whole small file from the cache: one slice, nothing else allocated.
-        if segments.count == 1, case .file(let range) = segments[0] {
-            return ResponseBody(byteBuffer: bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!)
-        }
-        let buffers = segments.map { segment -> ByteBuffer in
-            switch segment {
-            case .file(let range): bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!
-            case .bytes(let inserted): ByteBuffer(bytes: inserted)
-            }
-        }
-        if buffers.count == 1 { return ResponseBody(byteBuffer: buffers[0]) }
-        return ResponseBody(contentLength: segments.reduce(0) { $0 + $1.count }) { writer in
-            try await writer.write(contentsOf: buffers)
-            try await writer.finish(nil)
-        }
-    }
-
     /// `segments` streamed from `file`. With `fill`, the bytes of the file (which the segments
     /// then cover whole) are handed to `fill` once all are sent (`FileCache`).
     static func body(_ file: OpenFile, segments: [Segment], fill: (@Sendable (ByteBuffer) -> Void)?) -> ResponseBody {

@@ -22,6 +22,10 @@ final class FileCache: Sendable {
         let stamp: FileStamp
         let bytes: ByteBuffer
         let injectionOffset: Int?
+        /// The stamp's header values, formatted once.
+        let validators: FileValidators
+        /// `Content-Type`, from the file's extension.
+        let contentType: String
         fileprivate var lastUse: UInt64
     }
 
@@ -72,13 +76,21 @@ final class FileCache: Sendable {
     func store(_ path: String, file: OpenFile, bytes: ByteBuffer, generation: UInt64) {
         guard bytes.readableBytes == file.size, accepts(size: file.size), file.currentStamp() == file.stamp else { return }
         // Where the script would go, for HTML only: a hit then needs no scan either.
-        let offset =
-            ContentTypes.isHTML(ContentTypes.forExtension(FileExtension.of(path))) ? InjectionPlan.sizedOffset(in: bytes.readableBytesView) : nil
+        let contentType = ContentTypes.forExtension(FileExtension.of(path))
+        let offset = ContentTypes.isHTML(contentType) ? InjectionPlan.sizedOffset(in: bytes.readableBytesView) : nil
+        let validators = FileValidators(stamp: file.stamp)
         state.withLock { state in
             guard state.generation == generation else { return }
             if let old = state.entries[path] { state.total -= old.bytes.readableBytes }
             state.clock += 1
-            state.entries[path] = Entry(stamp: file.stamp, bytes: bytes, injectionOffset: offset, lastUse: state.clock)
+            state.entries[path] = Entry(
+                stamp: file.stamp,
+                bytes: bytes,
+                injectionOffset: offset,
+                validators: validators,
+                contentType: contentType,
+                lastUse: state.clock
+            )
             state.total += bytes.readableBytes
             if state.total > capacity { Self.evict(&state, toFit: capacity / 2) }
         }

@@ -23,15 +23,19 @@ struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
         return allowed.contains(name) || name.hasSuffix(".localhost")
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    /// The `403` for a request whose `Host` is not acceptable; nil for one that passes.
+    func refusal(for request: Request) -> Response? {
         let host = request.head.authority
-        guard accepts(hostHeader: host) else {
-            let name = HostAddress.name(fromHostHeader: host ?? "")
-            let message =
-                "403 Forbidden: Host \"\(name)\" is not allowed while Swell listens on loopback "
-                + "(DNS-rebinding protection). If you trust this name, restart with --allow-host \(name)"
-            return StatusResponse.plain(.forbidden, message)
-        }
+        guard !accepts(hostHeader: host) else { return nil }
+        let name = HostAddress.name(fromHostHeader: host ?? "")
+        let message =
+            "403 Forbidden: Host \"\(name)\" is not allowed while Swell listens on loopback "
+            + "(DNS-rebinding protection). If you trust this name, restart with --allow-host \(name)"
+        return StatusResponse.plain(.forbidden, message)
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let refusal = refusal(for: request) { return refusal }
         return try await next(request, context)
     }
 }

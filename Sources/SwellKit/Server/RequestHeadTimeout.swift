@@ -51,6 +51,8 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
 
     private let deadline: RequestHeadDeadline
     private var timer: Scheduled<Void>?
+    /// When the current head's limit runs out; nil while no head is awaited.
+    private var expiry: NIODeadline?
     /// Requests whose head arrived and whose response has not ended (pipelining allows several).
     private var inFlight = 0
 
@@ -68,11 +70,11 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        cancelTimer()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        cancelTimer()
         context.fireChannelInactive()
     }
 
@@ -93,22 +95,47 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
         context.write(data, promise: promise)
     }
 
+    /// Starts the limit for the next head. A keep-alive connection arms and disarms once per
+    /// request: the timer itself is scheduled only when none is pending, and when it fires
+    /// early (the limit was restarted since) it is scheduled again for the current deadline,
+    /// so the hot path costs a clock read rather than a timer insertion and cancellation.
     private func arm(_ context: ChannelHandlerContext) {
-        disarm()
+        let deadline = NIODeadline.now() + self.deadline.limit
+        expiry = deadline
+        guard timer == nil else { return }
+        schedule(context, at: deadline)
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: deadline.limit) {
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
             let (handler, context) = bound.value
-            handler.expire(context)
+            handler.timerFired(context)
         }
     }
 
     private func disarm() {
+        expiry = nil
+    }
+
+    private func cancelTimer() {
+        expiry = nil
         timer?.cancel()
         timer = nil
     }
 
-    private func expire(_ context: ChannelHandlerContext) {
+    private func timerFired(_ context: ChannelHandlerContext) {
         timer = nil
+        guard let expiry else { return }
+        if expiry > .now() {
+            schedule(context, at: expiry)
+            return
+        }
+        expire(context)
+    }
+
+    private func expire(_ context: ChannelHandlerContext) {
+        expiry = nil
         guard inFlight == 0, context.channel.isActive else { return }
         guard deadline.partialRequest else {
             context.close(promise: nil)

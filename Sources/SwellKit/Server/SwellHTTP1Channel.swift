@@ -20,6 +20,7 @@ package struct SwellHTTP1Channel: ServerChildChannel {
     let tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?
     /// `http`, or `https` behind TLS.
     let scheme: String
+    let cacheHits: CacheHits?
 
     package func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
@@ -33,6 +34,12 @@ package struct SwellHTTP1Channel: ServerChildChannel {
             let schemeHandler = RequestSchemeHandler(scheme: scheme)
             try pipeline.addHandler(schemeHandler, position: .after(codec))
             try pipeline.addHandler(WebSocketTunnelHandler(tunnel: tunnel), position: .after(schemeHandler))
+            if let cacheHits {
+                // After Hummingbird's connection state, which then counts these requests too
+                // (idle timeout, graceful shutdown), and before its async channel.
+                let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
+                try pipeline.addHandler(cacheHits.handler(), position: .after(state))
+            }
             return value
         }
     }
@@ -48,6 +55,7 @@ package struct SwellChannelParts: Sendable {
     package let http1: HTTP1Channel.Configuration
     package let requestHeadTimeout: Duration
     let tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?
+    let cacheHits: CacheHits?
 
     /// HTTP/1.1 with Swell's handlers, whose requests say they came over `scheme`.
     package func http1Channel(responder: @escaping HTTPChannelHandler.Responder, scheme: String) -> SwellHTTP1Channel {
@@ -55,14 +63,25 @@ package struct SwellChannelParts: Sendable {
             base: HTTP1Channel(responder: responder, configuration: http1),
             requestHeadTimeout: TimeAmount(requestHeadTimeout),
             tunnel: tunnel,
-            scheme: scheme
+            scheme: scheme,
+            cacheHits: cacheHits
         )
     }
 
     /// The handlers of an HTTP/2 stream, after its HTTP-types codec: the stream's requests
     /// came over TLS, whatever `:scheme` the client claims.
     package func http2StreamHandlers() -> [any RemovableChannelHandler] {
-        [RequestSchemeHandler(scheme: "https")]
+        [RequestSchemeHandler(scheme: "https")] + (cacheHits.map { [$0.handler()] } ?? [])
+    }
+}
+
+/// What makes each connection's `CacheHitHandler`: the responder's own judgement of a request.
+struct CacheHits: Sendable {
+    let serverName: String?
+    let answer: @Sendable (HTTPRequest) -> MemoryAnswer?
+
+    func handler() -> CacheHitHandler {
+        CacheHitHandler(serverName: serverName, answer: answer)
     }
 }
 

@@ -90,85 +90,131 @@ struct SwellResponder: HTTPResponder {
         self.userHeaders = userHeaders
     }
 
+    /// Where a request goes once steps 1 to 5 have judged it. Deciding is synchronous and
+    /// does nothing but decide, so that `CacheHitHandler` in the channel pipeline and this
+    /// responder judge every request by the same code, in the same order.
+    enum Route {
+        /// Refused or redirected; `isSwells`: the answer is Swell's own (no `--header`).
+        case answered(Response, isSwells: Bool)
+        /// 4½: a backend's path.
+        case backend(ProxyUpstream)
+        /// 3: `/__swell/*`, past the cross-site check.
+        case swell(RequestPath)
+        /// 4: the demo counter.
+        case counter
+        /// 5½ onwards: a file under ROOT.
+        case files(RequestPath)
+    }
+
     func respond(to request: Request, context: Context) async throws -> Response {
         var response: Response
-        if let hostCheck {
-            // 1.
-            response = try await hostCheck.handle(request, context: context) { request, context in await route(request, context: context) }
-        } else {
-            response = await route(request, context: context)
+        var isSwells = false
+        switch route(request) {
+        case .answered(let answer, let swells):
+            (response, isSwells) = (answer, swells)
+        case .backend(let upstream):
+            // `proxy` is there, or `route` would not have found a backend.
+            response = await forward(request, context: context, to: upstream, proxy: proxy!.forwarder)
+            isSwells = true
+        case .swell(let path):
+            if path.segments.count == 2, let control,
+                let answer = control.respond(to: request, name: path.segments[1], eventLoop: context.eventLoop)
+            {
+                response = answer
+            } else {
+                response = files.notFound(request, urlPath: path.urlPath)
+            }
+            isSwells = true
+        case .counter:
+            // `counter` is there, or `route` would not have chosen it.
+            response = counter!.response(to: request)
+        case .files(let path):
+            // 5½.
+            if let gate, waitsForBuild(request) { await gate.wait(upTo: navigationHold) }
+            // 6–11.
+            response = files.respond(to: request, path: path)
         }
-        if request.headers[.connection]?.lowercased() == "close" {
-            response.headers[.connection] = "close"
-        }
+        finish(&response.headers, for: request, isSwells: isSwells)
         return response
     }
 
-    private func route(_ request: Request, context: Context) async -> Response {
-        let (response, isSwells) = await answer(request, context: context)
-        guard !isSwells, !userHeaders.isEmpty else { return response }
-        var withHeaders = response
-        for field in userHeaders { withHeaders.headers[field.name] = field.value }
-        return withHeaders
+    /// A cache hit's whole answer (steps 1–7 on the event loop, no task): nil whenever anything
+    /// but the cache would answer `head`, which then goes to `respond` as before.
+    func cachedAnswer(to head: HTTPRequest) -> MemoryAnswer? {
+        let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
+        guard case .files(let path) = route(request), !waitsForBuild(request), var answer = files.cachedAnswer(to: request, path: path) else {
+            return nil
+        }
+        finish(&answer.head.headerFields, for: request, isSwells: false)
+        return answer
     }
 
-    /// The answer, and whether it is one of Swell's own endpoints (which `--header` never touches).
-    private func answer(_ request: Request, context: Context) async -> (Response, isSwells: Bool) {
+    /// What every answer gets last: the user's `--header`s (never on Swell's own answers), and
+    /// `Connection: close` when the request asked for it.
+    private func finish(_ headers: inout HTTPFields, for request: Request, isSwells: Bool) {
+        if !isSwells {
+            for field in userHeaders { headers[field.name] = field.value }
+        }
+        if request.headers[.connection]?.lowercased() == "close" { headers[.connection] = "close" }
+    }
+
+    /// 5½: while a build runs, a navigation waits for it, and while ROOT is missing mid-build,
+    /// every request for a file does.
+    private func waitsForBuild(_ request: Request) -> Bool {
+        guard let gate, gate.isClosed else { return false }
+        return InjectionPolicy.isNavigation(request) || !files.root.isPresent
+    }
+
+    /// Steps 1 to 5 (see the type's list).
+    func route(_ request: Request) -> Route {
+        // 1.
+        if let hostCheck, let refusal = hostCheck.refusal(for: request) { return .answered(refusal, isSwells: true) }
         // 2.
         if request.head.path == AbsoluteFormHandler.marker {
-            return (
-                StatusResponse.plain(.badRequest, "400 Bad Request: absolute-form request targets are refused; Swell is not an open proxy."), true
+            return .answered(
+                StatusResponse.plain(.badRequest, "400 Bad Request: absolute-form request targets are refused; Swell is not an open proxy."),
+                isSwells: true
             )
         }
         // 1½.
         if let secure {
             if let target = request.head.path, SecureServing.isAuthorityPath(target) {
-                return (secure.authorityResponse(to: request), true)
+                return .answered(secure.authorityResponse(to: request), isSwells: true)
             }
-            if request.head.scheme != "https" { return (SecureServing.redirect(request.head), true) }
+            if request.head.scheme != "https" { return .answered(SecureServing.redirect(request.head), isSwells: true) }
         }
         let path: RequestPath
         do {
             path = try RequestPath.parse(request.head.path ?? "/", allowHidden: proxy != nil)
         } catch {
-            return (files.response(for: error, request: request), false)
+            return .answered(files.response(for: error, request: request), isSwells: false)
         }
         // 4½ comes first for a backend's path: its `/stream`, its dotfiles.
         if let proxy, path.segments.first != "__swell", let upstream = proxy.settings.upstream(forDecodedPath: path.decodedPath) {
-            return (await forward(request, context: context, to: upstream, proxy: proxy.forwarder), true)
+            return .backend(upstream)
         }
         if proxy != nil, path.segments.contains(where: { $0.utf8.first == UInt8(ascii: ".") }) {
             // Not the backend's: the dotfile rule holds again.
             do {
                 _ = try RequestPath.parse(request.head.path ?? "/")
             } catch {
-                return (files.response(for: error, request: request), false)
+                return .answered(files.response(for: error, request: request), isSwells: false)
             }
         }
         // 3.
         if path.segments.first == "__swell" {
-            if CrossSitePolicy.refuses(request) { return (CrossSitePolicy.forbidden(), true) }
-            if path.segments.count == 2, let control,
-                let response = control.respond(to: request, name: path.segments[1], eventLoop: context.eventLoop)
-            {
-                return (response, true)
-            }
-            return (files.notFound(request, urlPath: path.urlPath), true)
+            if CrossSitePolicy.refuses(request) { return .answered(CrossSitePolicy.forbidden(), isSwells: true) }
+            return .swell(path)
         }
         // 4.
-        if let counter, path.segments == ["stream"], !path.hasTrailingSlash,
+        if counter != nil, path.segments == ["stream"], !path.hasTrailingSlash,
             request.method == .get || request.method == .head, !hasRegularFile(path)
         {
-            return (counter.response(to: request), false)
+            return .counter
         }
         // 5.
-        if !cors && CrossSitePolicy.refuses(request) { return (CrossSitePolicy.forbidden(), false) }
-        // 5½.
-        if let gate, gate.isClosed, InjectionPolicy.isNavigation(request) || !files.root.isPresent {
-            await gate.wait(upTo: navigationHold)
-        }
-        // 6–11.
-        return (files.respond(to: request, path: path), false)
+        if !cors && CrossSitePolicy.refuses(request) { return .answered(CrossSitePolicy.forbidden(), isSwells: false) }
+        return .files(path)
     }
 
     /// 4½: the checks only a proxied request needs, then the backend.

@@ -260,6 +260,7 @@ public struct SwellServer: Sendable {
             proxy = (settings, started.forwarder)
             tunneler = started.tunneler
         }
+        let serverName = "Swell/\(configuration.version)"
         let responder = SwellResponder(
             configuration: configuration,
             root: root,
@@ -275,8 +276,8 @@ public struct SwellServer: Sendable {
         }
         return Application(
             responder: responder,
-            server: channel(tunnel: tunnel),
-            configuration: .init(address: .hostname(bindHost, port: port), serverName: "Swell/\(configuration.version)"),
+            server: channel(tunnel: tunnel, cacheHits: CacheHits(serverName: serverName, answer: responder.cachedAnswer(to:))),
+            configuration: .init(address: .hostname(bindHost, port: port), serverName: serverName),
             services: services,
             onServerRunning: { [scheme = secureTransport == nil ? "http" : "https"] channel in
                 let bound = channel.localAddress?.port ?? port
@@ -289,11 +290,16 @@ public struct SwellServer: Sendable {
     /// The one place the connection's channel is chosen: HTTP/1.1 with Swell's request-head
     /// timeout and HTTP/1.0 close handling (`SwellHTTP1Channel`), or with HTTPS the secure
     /// transport's TLS (HTTP/2 or HTTP/1.1) and plain-HTTP redirect, made of the same parts.
-    private func channel(tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?) -> HTTPServerBuilder {
+    private func channel(tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?, cacheHits: CacheHits) -> HTTPServerBuilder {
         // A proxied answer may take minutes to start (a request paused in a debugger) or to
         // send its next event: with --proxy only the request-head timeout cuts connections.
         let idle = configuration.proxy == nil ? TimeAmount(configuration.idleTimeout) : nil
-        let parts = SwellChannelParts(http1: .init(idleTimeout: idle), requestHeadTimeout: configuration.requestHeadTimeout, tunnel: tunnel)
+        let parts = SwellChannelParts(
+            http1: .init(idleTimeout: idle),
+            requestHeadTimeout: configuration.requestHeadTimeout,
+            tunnel: tunnel,
+            cacheHits: cacheHits
+        )
         if let secureTransport { return secureTransport.serverBuilder(parts) }
         return .swellHTTP1(parts)
     }

@@ -18,6 +18,8 @@ enum FileResponsePlan: Equatable, Sendable {
 
     /// The plan for a file with `stamp`, named `name`, answered with `status` (`.ok`, or
     /// `.notFound` for `404.html`, which takes no validators or ranges into account).
+    /// `validators`, when the file's are already formatted (a cached file), are the same
+    /// values `stamp` gives.
     /// `baseHeaders` are the serving policy's (type, caching, CORS); `injectionOffset` is
     /// asked only when the body will be injected and is not already answered by a `304`.
     static func make(
@@ -27,16 +29,17 @@ enum FileResponsePlan: Equatable, Sendable {
         request: Request,
         baseHeaders: HTTPFields,
         tag: [UInt8],
+        validators: FileValidators? = nil,
         injectionOffset: () throws -> Int?
     ) rethrows -> FileResponsePlan {
         let isHTML = ContentTypes.isHTML(contentType)
         let injects = isHTML && request.injects
         // The injected variant has its own ETag, decided by the policy alone, so a revalidation
         // is answered with 304 before the file is read at all.
-        let etag = EntityTag(stamp: stamp, variant: injects ? "swell" : nil)
+        let etag = validators.map { injects ? $0.injected : $0.plain } ?? EntityTag(stamp: stamp, variant: injects ? "swell" : nil)
         var headers = baseHeaders
         headers[.eTag] = etag.description
-        headers[.lastModified] = HTTPDate.format(secondsSinceEpoch: stamp.modifiedSeconds)
+        headers[.lastModified] = validators?.lastModified ?? HTTPDate.format(secondsSinceEpoch: stamp.modifiedSeconds)
         if !isHTML { headers[.acceptRanges] = "bytes" }
 
         if status == .ok && ConditionalRequest.isNotModified(request.headers, etag: etag, modifiedSeconds: stamp.modifiedSeconds) {

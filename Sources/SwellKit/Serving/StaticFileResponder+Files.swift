@@ -27,35 +27,66 @@ extension StaticFileResponder {
         return .cached(entry)
     }
 
+    /// Step 7 alone, for a target already past steps 1–6½: the answer from the cache for a
+    /// GET or HEAD of a file (or a folder's index) served recently and unchanged since; nil
+    /// whenever anything else would answer.
+    func cachedAnswer(to request: Request, path: RequestPath) -> MemoryAnswer? {
+        guard request.method == .get || request.method == .head else { return nil }
+        let name = path.hasTrailingSlash ? "index.html" : path.segments.last ?? ""
+        let key = path.hasTrailingSlash ? path.appending("index.html").relativePath : path.relativePath
+        guard case .cached(let entry) = cached(key), options.hidden.isEmpty || !options.hidden.hides(entry.stamp) else { return nil }
+        let plan = plan(for: entry.stamp, named: name, request: request, status: .ok, cached: entry) { entry.injectionOffset }
+        return MemoryAnswer(plan, bytes: entry.bytes, isHead: request.method == .head)
+    }
+
     /// A file: plan the answer, then write it.
     func serve(_ source: FileSource, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         if !options.hidden.isEmpty && options.hidden.hides(source.stamp) {
             return html(.notFound, StatusPage.notFound(urlPath: request.head.path ?? "/"), request: request)
         }
-        let contentType = ContentTypes.forExtension(FileExtension.of(name))
-        let plan: FileResponsePlan
-        do {
-            plan = try FileResponsePlan.make(
-                stamp: source.stamp,
-                contentType: contentType,
-                status: status,
-                request: .init(headers: request.headers, injects: options.injection.shouldInject(request)),
-                baseHeaders: baseHeaders(contentType: contentType),
-                tag: InjectionPlan.standard.tag
-            ) {
-                switch source {
-                case .cached(let entry): entry.injectionOffset
-                case .opened(let file, _): try InjectionPlan.sizedOffset(in: file)
-                }
+        switch source {
+        case .cached(let entry):
+            let plan = plan(for: entry.stamp, named: name, request: request, status: status, cached: entry) {
+                entry.injectionOffset
             }
-        } catch {
-            return plain(.internalServerError, "500 Internal Server Error: \(error).")
+            return MemoryAnswer(plan, bytes: entry.bytes, isHead: request.method == .head).response
+        case .opened(let file, let path):
+            do {
+                let plan = try plan(for: file.stamp, named: name, request: request, status: status) { try InjectionPlan.sizedOffset(in: file) }
+                return write(plan, from: file, path: path, request: request)
+            } catch {
+                return plain(.internalServerError, "500 Internal Server Error: \(error).")
+            }
         }
-        return write(plan, from: source, request: request)
     }
 
-    /// The thin writer: a plan's status and headers, and its segments from the source.
-    private func write(_ plan: FileResponsePlan, from source: FileSource, request: Request) -> Response {
+    /// The answer for a file with `stamp`, decided before a byte of it is read;
+    /// `injectionOffset` is asked only when the body will be injected.
+    private func plan(
+        for stamp: FileStamp,
+        named name: String,
+        request: Request,
+        status: HTTPResponse.Status,
+        cached entry: FileCache.Entry? = nil,
+        injectionOffset: () throws -> Int?
+    ) rethrows -> FileResponsePlan {
+        // A cached file's type and validators were worked out when it was stored.
+        let contentType = entry?.contentType ?? ContentTypes.forExtension(FileExtension.of(name))
+        return try FileResponsePlan.make(
+            stamp: stamp,
+            contentType: contentType,
+            status: status,
+            request: .init(headers: request.headers, injects: options.injection.shouldInject(request)),
+            baseHeaders: baseHeaders(contentType: contentType),
+            tag: InjectionPlan.standard.tag,
+            validators: entry?.validators,
+            injectionOffset: injectionOffset
+        )
+    }
+
+    /// The thin writer for a file opened for this request: a plan's status and headers, and
+    /// its segments streamed from the descriptor.
+    private func write(_ plan: FileResponsePlan, from file: OpenFile, path: String, request: Request) -> Response {
         switch plan {
         case .notModified(let headers):
             return Response(status: .notModified, headers: headers)
@@ -64,19 +95,12 @@ extension StaticFileResponder {
         case .body(let status, let headers, let segments):
             guard request.method != .head, !segments.isEmpty else {
                 // An empty file is kept too: its next request then needs no open either.
-                if case .opened(let file, let path) = source, request.method == .get, file.size == 0 {
-                    filler(path, file: file)?(ByteBuffer())
-                }
+                if request.method == .get, file.size == 0 { filler(path, file: file)?(ByteBuffer()) }
                 return Response(status: status, headers: headers, body: ResponseBody())
             }
-            switch source {
-            case .cached(let entry):
-                return Response(status: status, headers: headers, body: FileBody.body(entry.bytes, segments: segments))
-            case .opened(let file, let path):
-                let coversFile = segments.reduce(0) { $0 + (FileBody.Segment.isFile($1) ? $1.count : 0) } == file.size
-                let body = FileBody.body(file, segments: segments, fill: coversFile ? filler(path, file: file) : nil)
-                return Response(status: status, headers: headers, body: body)
-            }
+            let coversFile = segments.reduce(0) { $0 + (FileBody.Segment.isFile($1) ? $1.count : 0) } == file.size
+            let body = FileBody.body(file, segments: segments, fill: coversFile ? filler(path, file: file) : nil)
+            return Response(status: status, headers: headers, body: body)
         }
     }
 

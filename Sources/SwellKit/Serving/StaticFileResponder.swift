@@ -37,11 +37,7 @@ struct StaticFileResponder: Sendable {
         guard request.method == .get || request.method == .head else { return methodNotAllowed() }
         // 7. The cache: a file, or a folder's index, served recently and unchanged since (its
         //    stamp is read beneath ROOT's descriptor, so containment holds here too).
-        if path.hasTrailingSlash {
-            if let hit = cached(path.appending("index.html").relativePath) { return serve(hit, named: "index.html", request: request) }
-        } else if let hit = cached(path.relativePath) {
-            return serve(hit, named: path.segments.last ?? "", request: request)
-        }
+        if let hit = cachedAnswer(to: request, path: path) { return hit.response }
         // 8. The exact path, opened beneath ROOT: a symlink that leaves it → 403.
         switch root.open(path.relativePath) {
         case .success(let file) where file.kind == .regular:
