@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -15,6 +16,10 @@ final class EventHub: Sendable {
         var sequence = 0
         var replay: ReplayBuffer
         var clients: [Int: ClientQueue] = [:]
+        /// Streams their connection's event loop writes (`ChannelEventStream`), by id.
+        var attached: [Int: LoopStreams] = [:]
+        /// One per event loop that has had such a stream.
+        var loops: [ObjectIdentifier: LoopStreams] = [:]
         /// Pages each stream serves: one for a page's own stream, every tab of the browser
         /// for a stream a SharedWorker or an elected tab holds on their behalf.
         var pages: [Int: Int] = [:]
@@ -42,27 +47,33 @@ final class EventHub: Sendable {
     /// `last` is the newest event id, so that a page shown from the browser's cache can tell
     /// whether it is stale.
     func hello(for client: ClientQueue) -> LiveEvent {
+        hello(forClient: client.id)
+    }
+
+    func hello(forClient id: Int) -> LiveEvent {
         let last = lastEventID.map { JSONText.string($0.description) } ?? "null"
         let build = buildStatus.map { ",\"build\":" + $0.eventJSON } ?? ""
         return LiveEvent(
             id: nil,
             name: .hello,
             data: "{\"server\":" + JSONText.string(instanceID) + ",\"version\":" + JSONText.string(version)
-                + ",\"client\":\(client.id),\"last\":" + last + build + "}"
+                + ",\"client\":\(id),\"last\":" + last + build + "}"
         )
     }
 
     /// Publishes a batch; returns the event that was sent.
     @discardableResult
     func publish(_ change: ChangeSet) -> LiveEvent {
-        let (event, clients) = state.withLock { state in
+        let (event, clients, loops) = state.withLock { state in
             state.sequence += 1
             let event = LiveEvent.change(change, id: EventID(instance: instanceID, sequence: state.sequence))
             state.replay.append(event)
-            return (event, Array(state.clients.values))
+            return (event, Array(state.clients.values), Array(state.loops.values))
         }
-        // Outside the hub's lock: each push only appends to that client's own queue.
+        // Outside the hub's lock: each push only appends to that client's own queue, and each
+        // loop writes its own streams.
         for client in clients { client.push(event) }
+        for loop in loops { loop.send(event) }
         return event
     }
 
@@ -70,11 +81,12 @@ final class EventHub: Sendable {
     /// opened later. Not numbered and not replayed: only the current state matters.
     func publishBuild(_ status: BuildStatus) {
         let event = LiveEvent.build(status)
-        let clients = state.withLock { state in
+        let (clients, loops) = state.withLock { state in
             state.build = status
-            return Array(state.clients.values)
+            return (Array(state.clients.values), Array(state.loops.values))
         }
         for client in clients { client.push(event) }
+        for loop in loops { loop.send(event) }
     }
 
     /// The latest build status; nil when Swell runs no build.
@@ -89,18 +101,48 @@ final class EventHub: Sendable {
             state.nextClient += 1
             state.clients[queue.id] = queue
             state.pages[queue.id] = Self.clamp(pages)
-            if let header = lastEventID, !header.isEmpty {
-                let latest = EventID(instance: instanceID, sequence: state.sequence)
-                if let id = EventID(header), id.instance == instanceID, id.sequence <= state.sequence,
-                    let missed = state.replay.events(after: id.sequence, latest: state.sequence)
-                {
-                    for event in missed { queue.push(event) }
-                } else {
-                    queue.push(.catchUp(id: latest))
-                }
-            }
+            for event in missed(since: lastEventID, state) { queue.push(event) }
             return queue
         }
+    }
+
+    /// Registers a stream that `loop` writes, from that loop: what `subscribe` does for a
+    /// queue, for a `ChannelEventStream`. Returns its id, the greeting and what it missed (to
+    /// be written in that order before anything `send` brings), and the sequence number of
+    /// the last event before it, which the stream must skip if a send still brings it.
+    func attach(on loop: any EventLoop, lastEventID: String?, pages: Int) -> (streams: LoopStreams, id: Int, opening: [LiveEvent], after: Int) {
+        let (streams, id, missedEvents, after) = state.withLock { state in
+            let id = state.nextClient
+            state.nextClient += 1
+            let key = ObjectIdentifier(loop)
+            let streams = state.loops[key] ?? LoopStreams(loop: loop, capacity: queueCapacity)
+            state.loops[key] = streams
+            state.attached[id] = streams
+            state.pages[id] = Self.clamp(pages)
+            return (streams, id, missed(since: lastEventID, state), state.sequence)
+        }
+        return (streams, id, [hello(forClient: id)] + missedEvents, after)
+    }
+
+    /// Forgets a stream `attach` registered (its loop has already let go of it).
+    func detach(id: Int) {
+        state.withLock { state in
+            state.attached[id] = nil
+            state.pages[id] = nil
+        }
+    }
+
+    /// What a client that last saw `lastEventID` missed: the events themselves while they
+    /// are still buffered, else one `reload`.
+    private func missed(since lastEventID: String?, _ state: State) -> [LiveEvent] {
+        guard let header = lastEventID, !header.isEmpty else { return [] }
+        let latest = EventID(instance: instanceID, sequence: state.sequence)
+        if let id = EventID(header), id.instance == instanceID, id.sequence <= state.sequence,
+            let missed = state.replay.events(after: id.sequence, latest: state.sequence)
+        {
+            return missed
+        }
+        return [.catchUp(id: latest)]
     }
 
     func unsubscribe(_ queue: ClientQueue) {
@@ -115,7 +157,7 @@ final class EventHub: Sendable {
     @discardableResult
     func setPages(_ pages: Int, forClient id: Int) -> Bool {
         state.withLock { state in
-            guard state.clients[id] != nil else { return false }
+            guard state.clients[id] != nil || state.attached[id] != nil else { return false }
             state.pages[id] = Self.clamp(pages)
             return true
         }
@@ -124,7 +166,7 @@ final class EventHub: Sendable {
     /// Connected streams (one per browser when its pages share one) and the pages they serve.
     var presence: Presence {
         state.withLock { state in
-            Presence(streams: state.clients.count, pages: state.pages.values.reduce(0, +), streamsOpened: state.nextClient - 1)
+            Presence(streams: state.clients.count + state.attached.count, pages: state.pages.values.reduce(0, +), streamsOpened: state.nextClient - 1)
         }
     }
 
@@ -144,10 +186,12 @@ final class EventHub: Sendable {
 
     /// Queues a `: ping` comment on every stream.
     func ping() {
-        for client in state.withLock({ Array($0.clients.values) }) { client.ping() }
+        let (clients, loops) = state.withLock { (Array($0.clients.values), Array($0.loops.values)) }
+        for client in clients { client.ping() }
+        for loop in loops { loop.ping() }
     }
 
-    var clientCount: Int { state.withLock { $0.clients.count } }
+    var clientCount: Int { state.withLock { $0.clients.count + $0.attached.count } }
 
     /// The id of the newest event, nil before the first.
     var lastEventID: EventID? {

@@ -58,6 +58,17 @@ struct ControlRoutes: Sendable {
         }
     }
 
+    /// What `HotPathHandler` needs to answer a GET of `/__swell/events` itself.
+    func eventStreamOpening(for request: Request) -> EventStreamOpening {
+        let (lastEventID, pages) = EventStreamResponse.parameters(of: request)
+        return EventStreamOpening(
+            head: HTTPResponse(status: .ok, headerFields: EventStreamResponse.headers),
+            hub: hub,
+            lastEventID: lastEventID,
+            pages: pages
+        )
+    }
+
     private func methodNotAllowed(_ allow: String) -> Response {
         var response = StatusResponse.plain(.methodNotAllowed, "405 Method Not Allowed: use \(allow).")
         response.headers[.allow] = allow

@@ -18,18 +18,25 @@ enum EventStreamResponse {
     static let retry = ByteBuffer(string: SSEEncoder.retry(milliseconds: 1000))
     static let ping = ByteBuffer(string: SSEEncoder.ping)
 
-    /// `eventLoop` is the connection's; the stream's task then runs on it (`EventLoopExecutor`).
-    static func make(for request: Request, hub: EventHub, eventLoop: (any EventLoop)? = nil) -> Response {
-        let headers: HTTPFields = [
-            .contentType: "text/event-stream",
-            .cacheControl: "no-cache",
-            .accelBuffering: "no",
-            .contentTypeOptions: "nosniff",
-        ]
-        guard request.method == .get else { return Response(status: .ok, headers: headers) }
+    static let headers: HTTPFields = [
+        .contentType: "text/event-stream",
+        .cacheControl: "no-cache",
+        .accelBuffering: "no",
+        .contentTypeOptions: "nosniff",
+    ]
+
+    /// Where the client resumes (`Last-Event-ID`, or `last`) and how many pages the stream serves.
+    static func parameters(of request: Request) -> (lastEventID: String?, pages: Int) {
         let query = request.uri.queryParameters
-        let lastEventID = request.headers[.lastEventID] ?? query["last"].map(String.init)
-        let pages = query["pages"].flatMap { Int($0) } ?? 1
+        return (request.headers[.lastEventID] ?? query["last"].map(String.init), query["pages"].flatMap { Int($0) } ?? 1)
+    }
+
+    /// `eventLoop` is the connection's; the stream's task then runs on it (`EventLoopExecutor`).
+    /// Over HTTP/1.1, `HotPathHandler` answers a GET itself (`ChannelEventStream`); this
+    /// response serves HTTP/2 streams and HEAD.
+    static func make(for request: Request, hub: EventHub, eventLoop: (any EventLoop)? = nil) -> Response {
+        guard request.method == .get else { return Response(status: .ok, headers: headers) }
+        let (lastEventID, pages) = parameters(of: request)
         let executor = eventLoop.map(EventLoopExecutor.init)
         return Response(
             status: .ok,

@@ -20,7 +20,7 @@ package struct SwellHTTP1Channel: ServerChildChannel {
     let tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?
     /// `http`, or `https` behind TLS.
     let scheme: String
-    let cacheHits: CacheHits?
+    let hotPaths: HotPaths?
 
     package func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
@@ -34,11 +34,12 @@ package struct SwellHTTP1Channel: ServerChildChannel {
             let schemeHandler = RequestSchemeHandler(scheme: scheme)
             try pipeline.addHandler(schemeHandler, position: .after(codec))
             try pipeline.addHandler(WebSocketTunnelHandler(tunnel: tunnel), position: .after(schemeHandler))
-            if let cacheHits {
+            if let hotPaths {
                 // After Hummingbird's connection state, which then counts these requests too
                 // (idle timeout, graceful shutdown), and before its async channel.
                 let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
-                try pipeline.addHandler(cacheHits.handler(), position: .after(state))
+                try pipeline.addHandler(QuiesceNotifier(), position: .before(state))
+                try pipeline.addHandler(HotPathHandler(hotPaths, eventStreams: true), position: .after(state))
             }
             return value
         }
@@ -55,7 +56,7 @@ package struct SwellChannelParts: Sendable {
     package let http1: HTTP1Channel.Configuration
     package let requestHeadTimeout: Duration
     let tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?
-    let cacheHits: CacheHits?
+    let hotPaths: HotPaths?
 
     /// HTTP/1.1 with Swell's handlers, whose requests say they came over `scheme`.
     package func http1Channel(responder: @escaping HTTPChannelHandler.Responder, scheme: String) -> SwellHTTP1Channel {
@@ -64,25 +65,22 @@ package struct SwellChannelParts: Sendable {
             requestHeadTimeout: TimeAmount(requestHeadTimeout),
             tunnel: tunnel,
             scheme: scheme,
-            cacheHits: cacheHits
+            hotPaths: hotPaths
         )
     }
 
     /// The handlers of an HTTP/2 stream, after its HTTP-types codec: the stream's requests
     /// came over TLS, whatever `:scheme` the client claims.
     package func http2StreamHandlers() -> [any RemovableChannelHandler] {
-        [RequestSchemeHandler(scheme: "https")] + (cacheHits.map { [$0.handler()] } ?? [])
+        [RequestSchemeHandler(scheme: "https")] + (hotPaths.map { [HotPathHandler($0, eventStreams: false)] } ?? [])
     }
 }
 
-/// What makes each connection's `CacheHitHandler`: the responder's own judgement of a request.
-struct CacheHits: Sendable {
+/// What each connection's `HotPathHandler` asks: the responder's own judgement of a request
+/// (and whether an event stream may be answered there), and the `Server` header.
+struct HotPaths: Sendable {
     let serverName: String?
-    let answer: @Sendable (HTTPRequest) -> MemoryAnswer?
-
-    func handler() -> CacheHitHandler {
-        CacheHitHandler(serverName: serverName, answer: answer)
-    }
+    let answer: @Sendable (HTTPRequest, _ eventStreams: Bool) -> HotAnswer?
 }
 
 extension ChannelPipeline.SynchronousOperations {

@@ -91,7 +91,7 @@ struct SwellResponder: HTTPResponder {
     }
 
     /// Where a request goes once steps 1 to 5 have judged it. Deciding is synchronous and
-    /// does nothing but decide, so that `CacheHitHandler` in the channel pipeline and this
+    /// does nothing but decide, so that `HotPathHandler` in the channel pipeline and this
     /// responder judge every request by the same code, in the same order.
     enum Route {
         /// Refused or redirected; `isSwells`: the answer is Swell's own (no `--header`).
@@ -138,15 +138,24 @@ struct SwellResponder: HTTPResponder {
         return response
     }
 
-    /// A cache hit's whole answer (steps 1–7 on the event loop, no task): nil whenever anything
-    /// but the cache would answer `head`, which then goes to `respond` as before.
-    func cachedAnswer(to head: HTTPRequest) -> MemoryAnswer? {
+    /// The answer `HotPathHandler` gives on the event loop (steps 1–7, no task): a cache hit,
+    /// or with `eventStreams` a GET of `/__swell/events`; nil whenever anything else would
+    /// answer `head`, which then goes to `respond` as before.
+    func hotAnswer(to head: HTTPRequest, eventStreams: Bool) -> HotAnswer? {
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
-        guard case .files(let path) = route(request), !waitsForBuild(request), var answer = files.cachedAnswer(to: request, path: path) else {
+        switch route(request) {
+        case .files(let path):
+            guard !waitsForBuild(request), var answer = files.cachedAnswer(to: request, path: path) else { return nil }
+            finish(&answer.head.headerFields, for: request, isSwells: false)
+            return .file(answer)
+        case .swell(let path) where eventStreams:
+            guard let control, path.segments.count == 2, path.segments[1] == "events", request.method == .get else { return nil }
+            var opening = control.eventStreamOpening(for: request)
+            finish(&opening.head.headerFields, for: request, isSwells: true)
+            return .events(opening)
+        default:
             return nil
         }
-        finish(&answer.head.headerFields, for: request, isSwells: false)
-        return answer
     }
 
     /// What every answer gets last: the user's `--header`s (never on Swell's own answers), and

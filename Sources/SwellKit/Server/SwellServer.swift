@@ -276,7 +276,7 @@ public struct SwellServer: Sendable {
         }
         return Application(
             responder: responder,
-            server: channel(tunnel: tunnel, cacheHits: CacheHits(serverName: serverName, answer: responder.cachedAnswer(to:))),
+            server: channel(tunnel: tunnel, hotPaths: HotPaths(serverName: serverName, answer: responder.hotAnswer(to:eventStreams:))),
             configuration: .init(address: .hostname(bindHost, port: port), serverName: serverName),
             services: services,
             onServerRunning: { [scheme = secureTransport == nil ? "http" : "https"] channel in
@@ -290,7 +290,7 @@ public struct SwellServer: Sendable {
     /// The one place the connection's channel is chosen: HTTP/1.1 with Swell's request-head
     /// timeout and HTTP/1.0 close handling (`SwellHTTP1Channel`), or with HTTPS the secure
     /// transport's TLS (HTTP/2 or HTTP/1.1) and plain-HTTP redirect, made of the same parts.
-    private func channel(tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?, cacheHits: CacheHits) -> HTTPServerBuilder {
+    private func channel(tunnel: (gate: WebSocketUpgradeGate, tunneler: any BackendTunneler)?, hotPaths: HotPaths) -> HTTPServerBuilder {
         // A proxied answer may take minutes to start (a request paused in a debugger) or to
         // send its next event: with --proxy only the request-head timeout cuts connections.
         let idle = configuration.proxy == nil ? TimeAmount(configuration.idleTimeout) : nil
@@ -298,7 +298,7 @@ public struct SwellServer: Sendable {
             http1: .init(idleTimeout: idle),
             requestHeadTimeout: configuration.requestHeadTimeout,
             tunnel: tunnel,
-            cacheHits: cacheHits
+            hotPaths: hotPaths
         )
         if let secureTransport { return secureTransport.serverBuilder(parts) }
         return .swellHTTP1(parts)

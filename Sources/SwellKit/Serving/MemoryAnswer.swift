@@ -4,7 +4,7 @@ import NIOCore
 
 /// A whole answer already in memory, a cache hit's: the response head, and the body as
 /// slices of the cached bytes with the live-reload tag between them (none for `HEAD`, `304`
-/// and `416`). `CacheHitHandler` writes it straight to the channel; the responder wraps it
+/// and `416`). `HotPathHandler` writes it straight to the channel; the responder wraps it
 /// in a `Response`; both from this one value.
 struct MemoryAnswer: Sendable {
     var head: HTTPResponse

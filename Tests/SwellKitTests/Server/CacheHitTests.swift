@@ -4,7 +4,7 @@ import Testing
 
 @testable import SwellKit
 
-/// A file served again from the cache is answered on the event loop (`CacheHitHandler`), not
+/// A file served again from the cache is answered on the event loop (`HotPathHandler`), not
 /// by the responder: what the client gets must not show which one answered.
 @Suite struct CacheHitTests {
     /// Status, headers but `Date`, and body, as the client saw them.

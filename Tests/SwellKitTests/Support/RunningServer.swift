@@ -13,6 +13,15 @@ func withRunningServer<T: Sendable>(
     configure: (inout SwellConfiguration) -> Void = { _ in },
     _ body: @Sendable (RawHTTPClient) async throws -> T
 ) async throws -> T {
+    try await withRunningServer(site, configure: configure) { (_: SwellServer, client: RawHTTPClient) in try await body(client) }
+}
+
+/// The same, with the server itself, for tests that publish on it.
+func withRunningServer<T: Sendable>(
+    _ site: TemporarySite,
+    configure: (inout SwellConfiguration) -> Void = { _ in },
+    _ body: @Sendable (SwellServer, RawHTTPClient) async throws -> T
+) async throws -> T {
     var configuration = SwellConfiguration(root: site.root.path)
     configuration.port = 0
     configure(&configuration)
@@ -29,7 +38,7 @@ func withRunningServer<T: Sendable>(
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         do {
-            let value = try await body(RawHTTPClient(port: port))
+            let value = try await body(server, RawHTTPClient(port: port))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
             return value

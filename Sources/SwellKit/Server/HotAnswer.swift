@@ -1,0 +1,22 @@
+import HTTPTypes
+
+/// What `HotPathHandler` answers on the event loop, as `SwellResponder.hotAnswer` decided.
+enum HotAnswer: Sendable {
+    /// A cache hit, whole.
+    case file(MemoryAnswer)
+    /// A GET of `/__swell/events` over HTTP/1.1.
+    case events(EventStreamOpening)
+}
+
+/// An event stream about to start: its response head and where it resumes.
+struct EventStreamOpening: Sendable {
+    var head: HTTPResponse
+    let hub: EventHub
+    let lastEventID: String?
+    let pages: Int
+}
+
+/// The user event that tells a connection's `HotPathHandler` to end its event stream:
+/// `QuiesceNotifier` sends it ahead of the server's graceful-shutdown request, which
+/// Hummingbird's connection state handler keeps to itself.
+struct EventStreamsEnd: Sendable {}

@@ -1,0 +1,161 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Answers a dev server's hot requests on the event loop, without Hummingbird's per-request
+/// task: files the cache holds (a page's scripts, styles and images, requested again on every
+/// reload), and, over HTTP/1.1, `/__swell/events` (a `ChannelEventStream`: no task and no
+/// queue per open page).
+///
+/// It decides nothing itself: `SwellResponder.hotAnswer` runs the responder's own steps (the
+/// Host check, the HTTPS redirect, the target's parse, the proxy's prefixes, the cross-site
+/// checks, a navigation held by a build) and adds the same headers, so a request answered here
+/// gets the bytes the responder would give it; anything else goes on to the responder
+/// unchanged. Hummingbird's `Date` and `Server` are added here.
+///
+/// Answers keep their order: Hummingbird reads pipelined requests ahead, so while any request
+/// passed on has not had its response's end written, the next ones are passed on too.
+final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let hotPaths: HotPaths
+    private let eventStreams: Bool
+    /// Requests passed on whose response has not ended.
+    private var passedOn = 0
+    /// The request answered here still has body parts to come, which nobody reads.
+    private var discardingBody = false
+    private var wroteSinceFlush = false
+    private var date = (second: 0, text: "")
+    /// The event stream this connection carries; nothing else is read once it started.
+    private var stream: (stream: ChannelEventStream, loop: LoopStreams, hub: EventHub)?
+
+    /// `eventStreams`: answer `/__swell/events` here (HTTP/1.1; an HTTP/2 stream's response
+    /// is the responder's).
+    init(_ hotPaths: HotPaths, eventStreams: Bool) {
+        self.hotPaths = hotPaths
+        self.eventStreams = eventStreams
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // A stream's response never ends: whatever the client sends after it cannot be answered.
+        guard stream == nil else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let request):
+            discardingBody = false
+            guard passedOn == 0, let answer = hotPaths.answer(request, eventStreams) else {
+                passedOn += 1
+                context.fireChannelRead(data)
+                return
+            }
+            discardingBody = true
+            switch answer {
+            case .file(let file): write(file, context: context)
+            case .events(let opening): start(opening, context: context)
+            }
+        case .body, .end:
+            if !discardingBody { context.fireChannelRead(data) }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // Answers to pipelined requests go out in one flush, after the reads that asked for them.
+        if wroteSinceFlush {
+            wroteSinceFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { passedOn = max(passedOn - 1, 0) }
+        context.write(data, promise: promise)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        stream?.stream.writabilityChanged()
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let stream {
+            if event is EventStreamsEnd {
+                stream.stream.end()
+            } else if let event = event as? ChannelEvent, event == .inputClosed {
+                // The client closed its side: the page is gone.
+                stream.stream.end()
+                context.close(promise: nil)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stopStream()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stopStream()
+    }
+
+    private func write(_ answer: MemoryAnswer, context: ChannelHandlerContext) {
+        var head = answer.head
+        stamp(&head, context: context)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        for buffer in answer.body { context.write(wrapOutboundOut(.body(buffer)), promise: nil) }
+        if head.headerFields[.connection] == "close" {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context = NIOLoopBound(context, eventLoop: context.eventLoop)] _ in
+                context.value.close(promise: nil)
+            }
+            wroteSinceFlush = false
+            return
+        }
+        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        wroteSinceFlush = true
+    }
+
+    private func start(_ opening: EventStreamOpening, context: ChannelHandlerContext) {
+        var head = opening.head
+        stamp(&head, context: context)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        let attached = opening.hub.attach(on: context.eventLoop, lastEventID: opening.lastEventID, pages: opening.pages)
+        let stream = ChannelEventStream(id: attached.id, context: context, capacity: attached.streams.capacity, after: attached.after)
+        attached.streams.add(stream)
+        self.stream = (stream, attached.streams, opening.hub)
+        stream.open(with: attached.opening)
+    }
+
+    private func stopStream() {
+        guard let stream else { return }
+        self.stream = nil
+        stream.loop.remove(stream.stream)
+        stream.hub.detach(id: stream.stream.id)
+    }
+
+    /// Hummingbird's `Date` (formatted once a second per connection) and `Server`.
+    private func stamp(_ head: inout HTTPResponse, context: ChannelHandlerContext) {
+        let now = Int(time(nil))
+        if now != date.second { date = (now, HTTPDate.format(secondsSinceEpoch: Int64(now))) }
+        head.headerFields[.date] = date.text
+        if let serverName = hotPaths.serverName { head.headerFields[.server] = serverName }
+    }
+}
+
+/// Sends `EventStreamsEnd` ahead of the server's graceful-shutdown request, from before
+/// Hummingbird's connection state handler (which keeps that request to itself and would
+/// otherwise wait for an event stream's end that never comes).
+final class QuiesceNotifier: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = HTTPRequestPart
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent { context.fireUserInboundEventTriggered(EventStreamsEnd()) }
+        context.fireUserInboundEventTriggered(event)
+    }
+}
