@@ -13,12 +13,12 @@ extension InotifyEventThread {
     /// Watches `folder` and every folder below it that is not ignored. Returns false when
     /// the watch limit stopped it (the registration has been told). `inode` is the folder's
     /// when the caller read it from its parent's entry (the walk's own recursion), which spares
-    /// a stat per folder of a large tree.
+    /// a stat per folder of a large tree. Files are not stat'ed: d_type tells folders apart,
+    /// and saves made while the first walk ran are found afterwards (`reportSavesDuringSetUp`).
     func walk(
         _ folder: String,
         _ registration: InotifyTools.Registration,
         reportFilesAsCreated: Bool,
-        since: timespec?,
         inode known: UInt64? = nil
     ) -> Bool {
         var info = stat()
@@ -44,12 +44,10 @@ extension InotifyEventThread {
         var complete = true
         DirectoryEntries.forEachRaw(in: stream) { name, type, entryInode, descriptor in
             guard complete else { return }
-            // d_type spares a stat per entry; files are stat'ed only on the first walk, to find
-            // saves made while it ran.
+            // d_type spares a stat per entry.
             var isDirectory = type == DirectoryEntries.directoryType
-            let checksTimes = since != nil && !reportFilesAsCreated && !isDirectory
             info = stat()
-            if checksTimes || type == DirectoryEntries.unknownType {
+            if type == DirectoryEntries.unknownType {
                 guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
                 isDirectory = info.st_mode & S_IFMT == S_IFDIR
             }
@@ -59,18 +57,36 @@ extension InotifyEventThread {
                 let path = folder + "/" + String(cString: name)
                 if registration.isIgnoredEntry(path, true) { return }
                 if reportFilesAsCreated { registration.sink(.change(WatchEvent(path: path, kind: .created, isDirectory: true))) }
-                complete = walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, since: since, inode: entryInode)
+                complete = walk(path, registration, reportFilesAsCreated: reportFilesAsCreated, inode: entryInode)
             } else if reportFilesAsCreated {
                 let path = folder + "/" + String(cString: name)
                 if registration.isIgnoredEntry(path, false) { return }
                 registration.sink(.change(WatchEvent(path: path, kind: .created)))
-            } else if checksTimes, let since, Self.isAtOrAfter(info.st_ctim, since) || Self.isAtOrAfter(info.st_mtim, since) {
+            }
+        }
+        return complete
+    }
+
+    /// Reports the files of the registration's folders changed since it was made: saved
+    /// while the first walk ran, before their folder's watch existed. Run once the watch is
+    /// complete (and reported ready: from then on every save has its event), so that a large
+    /// tree is watched sooner; each folder's files are stat'ed beneath its descriptor.
+    func reportSavesDuringSetUp(_ registration: InotifyTools.Registration) {
+        let since = registration.since
+        for folder in watched.keys where Self.covers(registration, folder) {
+            guard let stream = opendir(folder) else { continue }
+            defer { closedir(stream) }
+            DirectoryEntries.forEachRaw(in: stream) { name, type, _, descriptor in
+                guard type != DirectoryEntries.directoryType else { return }
+                var info = stat()
+                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT != S_IFDIR,
+                    Self.isAtOrAfter(info.st_ctim, since) || Self.isAtOrAfter(info.st_mtim, since)
+                else { return }
                 let path = folder + "/" + String(cString: name)
                 if registration.isIgnoredEntry(path, false) { return }
                 registration.sink(.change(WatchEvent(path: path, kind: .modified)))
             }
         }
-        return complete
     }
 
     /// The library files each watch under its folder's name and keeps a deleted folder's

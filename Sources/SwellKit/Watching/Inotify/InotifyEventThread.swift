@@ -81,10 +81,11 @@ final class InotifyEventThread {
             registrations[registration.id] = registration
             var ok = true
             for root in registration.roots where ok {
-                ok = walk(root, registration, reportFilesAsCreated: false, since: registration.since)
+                ok = walk(root, registration, reportFilesAsCreated: false)
             }
             updateCount(registration)
             registration.sink(ok ? .ready : .watchLimitReached)
+            if ok { reportSavesDuringSetUp(registration) }
         case .sync(let id, let token):
             syncsWaiting.append((id, token))
             writeBarrierIfIdle()
@@ -103,7 +104,7 @@ final class InotifyEventThread {
             // Events were lost: every watcher reloads, and folders created meanwhile get watched.
             for registration in registrations.values {
                 registration.sink(.overflow)
-                for root in registration.roots { _ = walk(root, registration, reportFilesAsCreated: false, since: nil) }
+                for root in registration.roots { _ = walk(root, registration, reportFilesAsCreated: false) }
                 updateCount(registration)
             }
             return
@@ -143,7 +144,7 @@ final class InotifyEventThread {
         case .created:
             // Always re-watch: after `rm -rf dir` the library still lists `dir/`, so a name check would miss it.
             for registration in interested {
-                _ = walk(path, registration, reportFilesAsCreated: true, since: nil)
+                _ = walk(path, registration, reportFilesAsCreated: true)
                 updateCount(registration)
             }
         case .movedFrom:
@@ -159,7 +160,7 @@ final class InotifyEventThread {
                 }
             }
             for registration in interested {
-                _ = walk(path, registration, reportFilesAsCreated: true, since: nil)
+                _ = walk(path, registration, reportFilesAsCreated: true)
                 updateCount(registration)
             }
         case .deleted:
