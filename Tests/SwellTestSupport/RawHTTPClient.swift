@@ -78,9 +78,12 @@ public struct RawHTTPClient: Sendable {
         }
     }
 
-    public static func connect(port: Int, timeout: TimeInterval) throws -> Int32 {
+    /// A connected socket whose reads and writes give up after `timeout`; `receiveBuffer`
+    /// shrinks its receive buffer (a page that stops reading), set before the connection opens.
+    public static func connect(port: Int, timeout: TimeInterval, receiveBuffer: Int32? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ClientError.io("socket") }
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))

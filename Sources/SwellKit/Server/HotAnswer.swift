@@ -4,8 +4,18 @@ import HTTPTypes
 enum HotAnswer: Sendable {
     /// A cache hit, whole.
     case file(MemoryAnswer)
+    /// A file too large for the cache, over plain HTTP/1.1: written with `sendfile`.
+    case region(RegionAnswer)
     /// A GET of `/__swell/events` over HTTP/1.1.
     case events(EventStreamOpening)
+}
+
+/// The answer for a file sent as it lies on disk: its head, the descriptor it was opened by
+/// (the one its headers were read from), and the bytes of it to send.
+struct RegionAnswer: Sendable {
+    var head: HTTPResponse
+    let file: OpenFile
+    let range: ClosedRange<Int>
 }
 
 /// An event stream about to start: its response head and where it resumes.

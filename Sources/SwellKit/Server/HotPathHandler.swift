@@ -1,6 +1,8 @@
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 
 #if canImport(Glibc)
     import Glibc
@@ -27,6 +29,10 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let hotPaths: HotPaths
     private let eventStreams: Bool
+    private let fileRegions: Bool
+    /// The HTTP-types codec's context: a `FileRegion` is written below it, since typed
+    /// HTTP bodies are byte buffers only. Nil unless `fileRegions`.
+    private var belowTypes: ChannelHandlerContext?
     /// Requests passed on whose response has not ended.
     private var passedOn = 0
     /// The request answered here still has body parts to come, which nobody reads.
@@ -38,9 +44,15 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// `eventStreams`: answer `/__swell/events` here (HTTP/1.1; an HTTP/2 stream's response
     /// is the responder's).
-    init(_ hotPaths: HotPaths, eventStreams: Bool) {
+    /// `fileRegions`: send files the cache does not take with `sendfile` (plain HTTP/1.1 only).
+    init(_ hotPaths: HotPaths, eventStreams: Bool, fileRegions: Bool) {
         self.hotPaths = hotPaths
         self.eventStreams = eventStreams
+        self.fileRegions = fileRegions
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if fileRegions { belowTypes = try? context.pipeline.syncOperations.context(handlerType: HTTP1ToHTTPServerCodec.self) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -49,16 +61,12 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let request):
             discardingBody = false
-            guard passedOn == 0, let answer = hotPaths.answer(request, eventStreams) else {
+            guard passedOn == 0, let answer = hotPaths.answer(request, eventStreams, belowTypes != nil), claim(answer, context: context) else {
                 passedOn += 1
                 context.fireChannelRead(data)
                 return
             }
             discardingBody = true
-            switch answer {
-            case .file(let file): write(file, context: context)
-            case .events(let opening): start(opening, context: context)
-            }
         case .body, .end:
             if !discardingBody { context.fireChannelRead(data) }
         }
@@ -105,11 +113,60 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         stopStream()
     }
 
+    /// Writes `answer`; false when it cannot be written here after all (nothing was written).
+    private func claim(_ answer: HotAnswer, context: ChannelHandlerContext) -> Bool {
+        switch answer {
+        case .file(let file):
+            write(file, context: context)
+        case .region(let region):
+            return send(region, context: context)
+        case .events(let opening):
+            start(opening, context: context)
+        }
+        return true
+    }
+
     private func write(_ answer: MemoryAnswer, context: ChannelHandlerContext) {
         var head = answer.head
         stamp(&head, context: context)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         for buffer in answer.body { context.write(wrapOutboundOut(.body(buffer)), promise: nil) }
+        end(head, context: context)
+    }
+
+    /// The file's bytes go from the page cache to the socket (`sendfile`), from a descriptor of
+    /// their own that closes when the write is done. If the file shrinks meanwhile, the bytes
+    /// announced no longer exist and the kernel would send nothing forever: a check every
+    /// half second closes the connection then, as the streamed path does.
+    private func send(_ answer: RegionAnswer, context: ChannelHandlerContext) -> Bool {
+        guard let belowTypes else { return false }
+        let descriptor = dup(answer.file.descriptor)
+        guard descriptor >= 0 else { return false }
+        var head = answer.head
+        stamp(&head, context: context)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+        let end = answer.range.upperBound + 1
+        let region = FileRegion(fileHandle: handle, readerIndex: answer.range.lowerBound, endIndex: end)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let channel = context.channel
+        let check = context.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(500), delay: .milliseconds(500)) { task in
+            var info = stat()
+            guard fstat(descriptor, &info) != 0 || Int(info.st_size) < end else { return }
+            task.cancel()
+            channel.close(promise: nil)
+        }
+        written.futureResult.whenComplete { _ in
+            check.cancel()
+            try? handle.close()
+        }
+        belowTypes.write(NIOAny(HTTPServerResponsePart.body(.fileRegion(region))), promise: written)
+        self.end(head, context: context)
+        return true
+    }
+
+    /// The response's end, and the connection's when the request asked for it.
+    private func end(_ head: HTTPResponse, context: ChannelHandlerContext) {
         if head.headerFields[.connection] == "close" {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context = NIOLoopBound(context, eventLoop: context.eventLoop)] _ in
                 context.value.close(promise: nil)

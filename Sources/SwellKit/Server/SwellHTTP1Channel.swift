@@ -39,7 +39,9 @@ package struct SwellHTTP1Channel: ServerChildChannel {
                 // (idle timeout, graceful shutdown), and before its async channel.
                 let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
                 try pipeline.addHandler(QuiesceNotifier(), position: .before(state))
-                try pipeline.addHandler(HotPathHandler(hotPaths, eventStreams: true), position: .after(state))
+                // `sendfile` needs the plain socket: TLS encrypts every byte in memory.
+                let handler = HotPathHandler(hotPaths, eventStreams: true, fileRegions: scheme == "http" && !pipeline.isEncrypted)
+                try pipeline.addHandler(handler, position: .after(state))
             }
             return value
         }
@@ -72,7 +74,7 @@ package struct SwellChannelParts: Sendable {
     /// The handlers of an HTTP/2 stream, after its HTTP-types codec: the stream's requests
     /// came over TLS, whatever `:scheme` the client claims.
     package func http2StreamHandlers() -> [any RemovableChannelHandler] {
-        [RequestSchemeHandler(scheme: "https")] + (hotPaths.map { [HotPathHandler($0, eventStreams: false)] } ?? [])
+        [RequestSchemeHandler(scheme: "https")] + (hotPaths.map { [HotPathHandler($0, eventStreams: false, fileRegions: false)] } ?? [])
     }
 }
 
@@ -80,7 +82,7 @@ package struct SwellChannelParts: Sendable {
 /// (and whether an event stream may be answered there), and the `Server` header.
 struct HotPaths: Sendable {
     let serverName: String?
-    let answer: @Sendable (HTTPRequest, _ eventStreams: Bool) -> HotAnswer?
+    let answer: @Sendable (HTTPRequest, _ eventStreams: Bool, _ fileRegions: Bool) -> HotAnswer?
 }
 
 extension ChannelPipeline.SynchronousOperations {
@@ -88,6 +90,9 @@ extension ChannelPipeline.SynchronousOperations {
     package static let tlsHandlerName = "swell.tls"
     /// The name of the handler that tells TLS from plain HTTP by the first byte, until it leaves.
     package static let snifferName = "swell.sniffer"
+
+    /// Whether the connection runs through TLS.
+    var isEncrypted: Bool { (try? context(name: Self.tlsHandlerName)) != nil }
 
     /// Where a handler that reads the connection's bytes as the client sent them goes: first,
     /// or right after the TLS handler, or after the sniffer that will hand it the first bytes.

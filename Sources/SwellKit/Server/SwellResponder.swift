@@ -138,16 +138,22 @@ struct SwellResponder: HTTPResponder {
         return response
     }
 
-    /// The answer `HotPathHandler` gives on the event loop (steps 1–7, no task): a cache hit,
-    /// or with `eventStreams` a GET of `/__swell/events`; nil whenever anything else would
-    /// answer `head`, which then goes to `respond` as before.
-    func hotAnswer(to head: HTTPRequest, eventStreams: Bool) -> HotAnswer? {
+    /// The answer `HotPathHandler` gives on the event loop (steps 1–8, no task): a cache hit;
+    /// with `fileRegions`, a file too large for the cache, sent with `sendfile`; with
+    /// `eventStreams`, a GET of `/__swell/events`. Nil whenever anything else would answer
+    /// `head`, which then goes to `respond` as before.
+    func hotAnswer(to head: HTTPRequest, eventStreams: Bool, fileRegions: Bool) -> HotAnswer? {
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
         switch route(request) {
         case .files(let path):
-            guard !waitsForBuild(request), var answer = files.cachedAnswer(to: request, path: path) else { return nil }
+            guard !waitsForBuild(request) else { return nil }
+            if var answer = files.cachedAnswer(to: request, path: path) {
+                finish(&answer.head.headerFields, for: request, isSwells: false)
+                return .file(answer)
+            }
+            guard fileRegions, var answer = files.regionAnswer(to: request, path: path) else { return nil }
             finish(&answer.head.headerFields, for: request, isSwells: false)
-            return .file(answer)
+            return .region(answer)
         case .swell(let path) where eventStreams:
             guard let control, path.segments.count == 2, path.segments[1] == "events", request.method == .get else { return nil }
             var opening = control.eventStreamOpening(for: request)

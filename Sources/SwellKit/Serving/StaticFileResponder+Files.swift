@@ -39,6 +39,21 @@ extension StaticFileResponder {
         return MemoryAnswer(plan, bytes: entry.bytes, isHead: request.method == .head)
     }
 
+    /// For a GET of a regular file the cache does not take (and HTML is never among them: it
+    /// may be injected): the answer's head and the byte range to send as it lies on disk,
+    /// from the descriptor opened for it, for `sendfile`. Nil whenever anything else would
+    /// answer; the responder then opens the file again and streams it.
+    func regionAnswer(to request: Request, path: RequestPath) -> RegionAnswer? {
+        guard request.method == .get, !path.hasTrailingSlash, let name = path.segments.last else { return nil }
+        let contentType = ContentTypes.forExtension(FileExtension.of(name))
+        guard !ContentTypes.isHTML(contentType), case .success(let file) = root.open(path.relativePath), file.kind == .regular else { return nil }
+        if let cache = options.cache, cache.accepts(size: file.size) { return nil }
+        guard options.hidden.isEmpty || !options.hidden.hides(file.stamp) else { return nil }
+        let plan = plan(for: file.stamp, named: name, request: request, status: .ok) { nil }
+        guard case .body(let status, let headers, let segments) = plan, segments.count == 1, case .file(let range) = segments[0] else { return nil }
+        return RegionAnswer(head: HTTPResponse(status: status, headerFields: headers), file: file, range: range)
+    }
+
     /// A file: plan the answer, then write it.
     func serve(_ source: FileSource, named name: String, request: Request, status: HTTPResponse.Status = .ok) -> Response {
         if !options.hidden.isEmpty && options.hidden.hides(source.stamp) {

@@ -14,18 +14,7 @@ import Testing
 @Suite struct ChannelEventStreamTests {
     /// A raw connection to `port` that asked for the event stream; `receiveBuffer` shrinks its socket's buffer.
     func openRawStream(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw RawHTTPClient.ClientError.io("connect") }
+        let fd = try RawHTTPClient.connect(port: port, timeout: 1, receiveBuffer: receiveBuffer)
         try RawHTTPClient.writeAll(fd, Array("GET /__swell/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
         return fd
     }

@@ -202,9 +202,14 @@ import Testing
             let head = String(decoding: raw[..<headEnd.lowerBound], as: UTF8.self)
             #expect(head.contains("Content-Length: \(size)"))
             let body = raw[headEnd.upperBound...]
-            // Short (the client can tell), and every byte it got is the file's.
+            // Short (the client can tell), and every byte it got up to the cut is the file's.
+            // Past the cut, bytes the kernel was already sending (`sendfile`) may arrive as zeros:
+            // the file no longer has them.
             #expect(body.count < size)
-            #expect(Data(body) == data.prefix(body.count))
+            let cut = 1 << 20
+            let beforeCut = body.prefix(cut)
+            #expect(beforeCut.elementsEqual(data.prefix(beforeCut.count)), "a byte before the cut is not the file's")
+            #expect(body.dropFirst(cut).enumerated().allSatisfy { $0.element == 0 || $0.element == data[cut + $0.offset] })
             try await Self.expectOthersServed(client)
             #expect(try await client.get("/big.bin").body.count == 1 << 20)
         }
