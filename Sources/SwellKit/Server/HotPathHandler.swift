@@ -7,6 +7,11 @@ import NIOHTTPTypesHTTP1
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` to NIO's C module,
+// which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// Answers a dev server's hot requests on the event loop, without Hummingbird's per-request
 /// task: files the cache holds (a page's scripts, styles and images, requested again on every
