@@ -54,11 +54,16 @@ line("write -> repaint in headless Chromium, median / p95 ms (swell is faster by
 repaint_peers = results.get("repaint_peers", {})
 line(f"  {'':<16} {'swell':>16}" + "".join(f" {name:>26}" for name in repaint_peers))
 for case, r in results["repaint"].items():
+    if case == "page_reload_phases":
+        continue
     cells = []
     for name, peer in repaint_peers.items():
         p = peer.get(case)
         cells.append(f"{p['median_ms']:.0f} / {p['p95_ms']:.0f} ({p['median_ms'] / r['median_ms']:.0f}x)" if p else "missing")
     line(f"  {case:<16} {r['median_ms']:>7.1f} / {r['p95_ms']:>6.1f}" + "".join(f" {cell:>26}" for cell in cells))
+phases = results["repaint"].get("page_reload_phases")
+if phases:
+    line("  where swell's page reload goes (medians, ms): " + ", ".join(f"{name.replace('_', ' ')} {value:.1f}" for name, value in phases.items()))
 if "build" in results:
     b = results["build"]
     line()

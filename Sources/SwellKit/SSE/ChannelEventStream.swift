@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// One `/__swell/events` response written by its connection's `HotPathHandler` on the
@@ -10,6 +11,9 @@ import NIOHTTPTypes
 final class ChannelEventStream {
     let id: Int
     private let context: ChannelHandlerContext
+    /// The HTTP/1 HTTP-types codec's context: events are written below it, as the codec
+    /// would pass them on, without the hops through it and Hummingbird's connection state.
+    private let below: ChannelHandlerContext
     private let capacity: Int
     /// The sequence number of the last event published before this stream was registered:
     /// a send already under way then must not reach it twice.
@@ -18,9 +22,10 @@ final class ChannelEventStream {
     private(set) var collapses = 0
     private(set) var ended = false
 
-    init(id: Int, context: ChannelHandlerContext, capacity: Int, after: Int) {
+    init(id: Int, context: ChannelHandlerContext, below: ChannelHandlerContext, capacity: Int, after: Int) {
         self.id = id
         self.context = context
+        self.below = below
         self.capacity = capacity
         self.after = after
     }
@@ -70,6 +75,6 @@ final class ChannelEventStream {
     }
 
     private func write(_ bytes: ByteBuffer) {
-        context.writeAndFlush(NIOAny(HTTPResponsePart.body(bytes)), promise: nil)
+        below.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(bytes))), promise: nil)
     }
 }

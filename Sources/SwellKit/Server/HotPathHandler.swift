@@ -35,8 +35,9 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let hotPaths: HotPaths
     private let eventStreams: Bool
     private let fileRegions: Bool
-    /// The HTTP-types codec's context: a `FileRegion` is written below it, since typed
-    /// HTTP bodies are byte buffers only. Nil unless `fileRegions`.
+    /// The HTTP/1 HTTP-types codec's context (nil over HTTP/2). A `FileRegion` is written
+    /// below it, since typed HTTP bodies are byte buffers only; so are an event stream's
+    /// events, which then skip two handler hops per stream and event on a fan-out.
     private var belowTypes: ChannelHandlerContext?
     /// Requests passed on whose response has not ended.
     private var passedOn = 0
@@ -57,7 +58,7 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if fileRegions { belowTypes = try? context.pipeline.syncOperations.context(handlerType: HTTP1ToHTTPServerCodec.self) }
+        belowTypes = try? context.pipeline.syncOperations.context(handlerType: HTTP1ToHTTPServerCodec.self)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -66,7 +67,9 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let request):
             discardingBody = false
-            guard passedOn == 0, let answer = hotPaths.answer(request, eventStreams, belowTypes != nil), claim(answer, context: context) else {
+            guard passedOn == 0, let answer = hotPaths.answer(request, eventStreams && belowTypes != nil, fileRegions && belowTypes != nil),
+                claim(answer, context: context)
+            else {
                 passedOn += 1
                 context.fireChannelRead(data)
                 return
@@ -126,7 +129,7 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .region(let region):
             return send(region, context: context)
         case .events(let opening):
-            start(opening, context: context)
+            return start(opening, context: context)
         }
         return true
     }
@@ -144,7 +147,7 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// announced no longer exist and the kernel would send nothing forever: a check every
     /// half second closes the connection then, as the streamed path does.
     private func send(_ answer: RegionAnswer, context: ChannelHandlerContext) -> Bool {
-        guard let belowTypes else { return false }
+        guard fileRegions, let belowTypes else { return false }
         let descriptor = dup(answer.file.descriptor)
         guard descriptor >= 0 else { return false }
         var head = answer.head
@@ -183,15 +186,23 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         wroteSinceFlush = true
     }
 
-    private func start(_ opening: EventStreamOpening, context: ChannelHandlerContext) {
+    private func start(_ opening: EventStreamOpening, context: ChannelHandlerContext) -> Bool {
+        guard let belowTypes else { return false }
         var head = opening.head
         stamp(&head, context: context)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         let attached = opening.hub.attach(on: context.eventLoop, lastEventID: opening.lastEventID, pages: opening.pages)
-        let stream = ChannelEventStream(id: attached.id, context: context, capacity: attached.streams.capacity, after: attached.after)
+        let stream = ChannelEventStream(
+            id: attached.id,
+            context: context,
+            below: belowTypes,
+            capacity: attached.streams.capacity,
+            after: attached.after
+        )
         attached.streams.add(stream)
         self.stream = (stream, attached.streams, opening.hub)
         stream.open(with: attached.opening)
+        return true
     }
 
     private func stopStream() {
