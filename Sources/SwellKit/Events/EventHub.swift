@@ -16,8 +16,8 @@ final class EventHub: Sendable {
         var sequence = 0
         var replay: ReplayBuffer
         var clients: [Int: ClientQueue] = [:]
-        /// Streams their connection's event loop writes (`ChannelEventStream`), by id.
-        var attached: [Int: LoopStreams] = [:]
+        /// The ids of streams their connection's event loop writes (`ChannelEventStream`).
+        var attached: Set<Int> = []
         /// One per event loop that has had such a stream.
         var loops: [ObjectIdentifier: LoopStreams] = [:]
         /// Pages each stream serves: one for a page's own stream, every tab of the browser
@@ -117,7 +117,7 @@ final class EventHub: Sendable {
             let key = ObjectIdentifier(loop)
             let streams = state.loops[key] ?? LoopStreams(loop: loop, capacity: queueCapacity)
             state.loops[key] = streams
-            state.attached[id] = streams
+            state.attached.insert(id)
             state.pages[id] = Self.clamp(pages)
             return (streams, id, missed(since: lastEventID, state), state.sequence)
         }
@@ -127,7 +127,7 @@ final class EventHub: Sendable {
     /// Forgets a stream `attach` registered (its loop has already let go of it).
     func detach(id: Int) {
         state.withLock { state in
-            state.attached[id] = nil
+            state.attached.remove(id)
             state.pages[id] = nil
         }
     }
@@ -157,7 +157,7 @@ final class EventHub: Sendable {
     @discardableResult
     func setPages(_ pages: Int, forClient id: Int) -> Bool {
         state.withLock { state in
-            guard state.clients[id] != nil || state.attached[id] != nil else { return false }
+            guard state.clients[id] != nil || state.attached.contains(id) else { return false }
             state.pages[id] = Self.clamp(pages)
             return true
         }

@@ -10,7 +10,7 @@ import NIOHTTP1
 /// An upgrade it declines goes on to the responder, which answers it like any request (`403`
 /// for the Host, `400` for the target) or, on a backend's path, `403` naming the Origin rule.
 struct WebSocketUpgradeGate: Sendable {
-    let hostCheck: HostCheckMiddleware<SwellRequestContext>?
+    let hostCheck: HostCheck?
     let settings: ProxySettings
 
     /// Whether `fields` ask to become a WebSocket (`Upgrade: websocket`, any case).

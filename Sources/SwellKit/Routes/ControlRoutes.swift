@@ -58,8 +58,10 @@ struct ControlRoutes: Sendable {
         }
     }
 
-    /// What `HotPathHandler` needs to answer a GET of `/__swell/events` itself.
-    func eventStreamOpening(for request: Request) -> EventStreamOpening {
+    /// What `HotPathHandler` needs to answer `/__swell/<name>` itself: a GET of `events`;
+    /// nil for anything else, which `respond` answers.
+    func eventStreamOpening(for request: Request, name: String) -> EventStreamOpening? {
+        guard name == "events", request.method == .get else { return nil }
         let (lastEventID, pages) = EventStreamResponse.parameters(of: request)
         return EventStreamOpening(
             head: HTTPResponse(status: .ok, headerFields: EventStreamResponse.headers),

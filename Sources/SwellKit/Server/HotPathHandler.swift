@@ -147,7 +147,7 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// announced no longer exist and the kernel would send nothing forever: a check every
     /// half second closes the connection then, as the streamed path does.
     private func send(_ answer: RegionAnswer, context: ChannelHandlerContext) -> Bool {
-        guard fileRegions, let belowTypes else { return false }
+        guard let belowTypes else { return false }
         let descriptor = dup(answer.file.descriptor)
         guard descriptor >= 0 else { return false }
         var head = answer.head

@@ -6,7 +6,7 @@ import NIOCore
 /// checked. Each step runs before anything the next one does; a refusal ends the request.
 ///
 /// 1. **Host** (bound to loopback): not `localhost`, `*.localhost`, `127.0.0.1`, `[::1]` or an
-///    `--allow-host` name → `403` naming `--allow-host` (DNS rebinding; `HostCheckMiddleware`).
+///    `--allow-host` name → `403` naming `--allow-host` (DNS rebinding; `HostCheck`).
 /// 1½. **HTTPS** (`--https`): `/__swell/ca.pem` is the CA certificate, over either scheme; any
 ///    other plain-HTTP request on the HTTPS port → `307` to the https URL (`SecureServing`).
 /// 2. **Target**: absolute form (`GET http://other/`) → `400` (`AbsoluteFormHandler`: never an
@@ -44,7 +44,7 @@ struct SwellResponder: HTTPResponder {
 
     let files: StaticFileResponder
     let counter: CounterStream?
-    let hostCheck: HostCheckMiddleware<Context>?
+    let hostCheck: HostCheck?
     let control: ControlRoutes?
     let cors: Bool
     let userHeaders: HTTPFields
@@ -80,7 +80,7 @@ struct SwellResponder: HTTPResponder {
             )
         )
         counter = configuration.streamInterval.map(CounterStream.init(interval:))
-        hostCheck = configuration.isLoopbackBind ? HostCheckMiddleware(allowedHosts: configuration.allowedHosts) : nil
+        hostCheck = configuration.isLoopbackBind ? HostCheck(allowedHosts: configuration.allowedHosts) : nil
         self.control = control
         cors = configuration.cors
         var userHeaders = HTTPFields()
@@ -155,8 +155,9 @@ struct SwellResponder: HTTPResponder {
             finish(&answer.head.headerFields, for: request, isSwells: false)
             return .region(answer)
         case .swell(let path) where eventStreams:
-            guard let control, path.segments.count == 2, path.segments[1] == "events", request.method == .get else { return nil }
-            var opening = control.eventStreamOpening(for: request)
+            guard let control, path.segments.count == 2, var opening = control.eventStreamOpening(for: request, name: path.segments[1]) else {
+                return nil
+            }
             finish(&opening.head.headerFields, for: request, isSwells: true)
             return .events(opening)
         default:

@@ -46,7 +46,11 @@ extension StaticFileResponder {
     func regionAnswer(to request: Request, path: RequestPath) -> RegionAnswer? {
         guard request.method == .get, !path.hasTrailingSlash, let name = path.segments.last else { return nil }
         let contentType = ContentTypes.forExtension(FileExtension.of(name))
-        guard !ContentTypes.isHTML(contentType), case .success(let file) = root.open(path.relativePath), file.kind == .regular else { return nil }
+        guard !ContentTypes.isHTML(contentType) else { return nil }
+        // A miss of a file the cache takes is the responder's, which opens it and fills the
+        // cache: one `fstatat` says so here, rather than a second open.
+        if let cache = options.cache, cache.accepts(size: root.stamp(of: path.relativePath)?.size ?? 0) { return nil }
+        guard case .success(let file) = root.open(path.relativePath), file.kind == .regular else { return nil }
         if let cache = options.cache, cache.accepts(size: file.size) { return nil }
         guard options.hidden.isEmpty || !options.hidden.hides(file.stamp) else { return nil }
         let plan = plan(for: file.stamp, named: name, request: request, status: .ok) { nil }

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct WebSocketUpgradeGateTests {
     let gate = WebSocketUpgradeGate(
-        hostCheck: HostCheckMiddleware(allowedHosts: []),
+        hostCheck: HostCheck(allowedHosts: []),
         settings: ProxySettings(upstreams: [try! ProxyUpstream(parsing: "/app=http://127.0.0.1:5000/base")])
     )
 

@@ -46,8 +46,8 @@ extension InotifyEventThread {
             guard complete else { return }
             // d_type spares a stat per entry.
             var isDirectory = type == DirectoryEntries.directoryType
-            info = stat()
             if type == DirectoryEntries.unknownType {
+                var info = stat()
                 guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
                 isDirectory = info.st_mode & S_IFMT == S_IFDIR
             }

@@ -9,7 +9,7 @@ import NIOCore
 /// so only `localhost`, `*.localhost`, `127.0.0.1`, `[::1]` and the user's `--allow-host`
 /// names get through. A request without `Host` (HTTP/1.0 tools) cannot come from a browser
 /// and is let through.
-struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
+struct HostCheck: Sendable {
     private let allowed: Set<String>
 
     init(allowedHosts: [String]) {
@@ -32,10 +32,5 @@ struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
             "403 Forbidden: Host \"\(name)\" is not allowed while Swell listens on loopback "
             + "(DNS-rebinding protection). If you trust this name, restart with --allow-host \(name)"
         return StatusResponse.plain(.forbidden, message)
-    }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let refusal = refusal(for: request) { return refusal }
-        return try await next(request, context)
     }
 }

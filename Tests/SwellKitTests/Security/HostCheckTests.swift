@@ -3,8 +3,8 @@ import Testing
 
 @testable import SwellKit
 
-@Suite struct HostCheckMiddlewareTests {
-    let check = HostCheckMiddleware<BasicRequestContext>(allowedHosts: ["dev.example.test"])
+@Suite struct HostCheckTests {
+    let check = HostCheck(allowedHosts: ["dev.example.test"])
 
     @Test(arguments: [
         "localhost", "localhost:5000", "LOCALHOST:5000", "127.0.0.1", "127.0.0.1:5000", "[::1]", "[::1]:5000",
