@@ -52,7 +52,7 @@ build_release() {
         echo "$(pwd)/$bin_dir/swell"
         return
     fi
-    swift build "${RELEASE_FLAGS[@]}" --product swell >&2
+    swift build "${RELEASE_FLAGS[@]}" --product swell >&2 || return 1
     bin_dir="$(swift build "${RELEASE_FLAGS[@]}" --show-bin-path)"
     # The binary is only relinked when something changed: mark this build as checked now.
     touch "$bin_dir/swell"
