@@ -29,9 +29,10 @@ def wait_port(port, timeout=20):
     raise SystemExit(f"nothing listens on {port}")
 
 
-def wrk(url):
+def wrk(url, connections=50):
     """Requests/s and the p50/p99 latency in ms; 0 requests/s if any answer was not a 2xx."""
-    out = subprocess.run(["wrk", "-t2", "-c50", f"-d{duration}s", "--latency", url], capture_output=True, text=True).stdout
+    threads = "-t2" if connections > 1 else "-t1"
+    out = subprocess.run(["wrk", threads, f"-c{connections}", f"-d{duration}s", "--latency", url], capture_output=True, text=True).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         print(f"    {url}: errors; not counted\n{out}", file=sys.stderr)
         return {"rps": 0.0, "p50_ms": None, "p99_ms": None}
@@ -80,6 +81,22 @@ try:
             result[f"{name}_adds_ms"] = {
                 "p50": round(best[name]["p50_ms"] - best["direct"]["p50_ms"], 3),
                 "p99": round(best[name]["p99_ms"] - best["direct"]["p99_ms"], 3),
+            }
+
+    # One connection, one request at a time: what a proxied request costs a page load that
+    # is not queued behind 49 others.
+    single = {}
+    for _ in range(2):
+        for name, port in (("direct", backend), ("nginx", nginx_proxy), ("swell", swell_proxy)):
+            figure = wrk(f"http://127.0.0.1:{port}/1k.txt", connections=1)
+            if figure["p50_ms"] is not None and figure["p50_ms"] < single.get(name, {"p50_ms": 1e9})["p50_ms"]:
+                single[name] = figure
+    if len(single) == 3:
+        result["one_connection"] = single
+        for name in ("nginx", "swell"):
+            result[f"{name}_adds_ms_one_connection"] = {
+                "p50": round(single[name]["p50_ms"] - single["direct"]["p50_ms"], 3),
+                "p99": round(single[name]["p99_ms"] - single["direct"]["p99_ms"], 3),
             }
 
     # --- an event stream: the delay Swell adds per event

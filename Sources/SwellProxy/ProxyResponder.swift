@@ -20,7 +20,7 @@ struct ProxyResponder: BackendForwarder {
     let health: BackendHealth
     let injection: InjectionPolicy
     let logger: Logger
-    private let warned = Warnings()
+    let warned = Warnings()
 
     init(settings: ProxySettings, client: HTTPClient, health: BackendHealth, injection: InjectionPolicy, logger: Logger) {
         self.settings = settings
@@ -56,24 +56,16 @@ struct ProxyResponder: BackendForwarder {
         do {
             answer = try await client.execute(outgoing, timeout: TimeAmount(settings.timeout), logger: logger)
         } catch {
-            health.failed(upstream)
-            let reason = Self.reason(for: error, timeout: settings.timeout)
-            logger.warning("proxy: \(request.method) \(target) → \(upstream.displayURL): \(reason)")
-            return StatusResponse.html(
-                .badGateway,
-                StatusPage.backendDown(url: upstream.displayURL, reason: reason),
-                injection: injection.shouldInject(request) ? .standard : nil,
-                isHead: request.method == .head,
-                headers: [.retryAfter: "1"]
+            let page = backendDown(error, method: request.method, target: target, upstream: upstream, injects: injection.shouldInject(request))
+            return Response(
+                status: page.head.status,
+                headers: page.head.headerFields,
+                body: page.body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody()
             )
         }
         health.answered(by: upstream)
-        var headers = BackendResponseHeaders.rewrite(answer.headers, upstream: upstream, swellOrigin: swellOrigin)
         let status = HTTPResponse.Status(code: Int(answer.status.code), reasonPhrase: answer.status.reasonPhrase)
-        var chosen: (plan: InjectionPlan, coding: ContentDecoder.Coding?)?
-        if injects, Self.isHTML(headers), status.code != 204, status.code != 304 {
-            if case .inject(let plan, let coding) = plan(for: &headers, path: target, swellOrigin: swellOrigin) { chosen = (plan, coding) }
-        }
+        let (headers, chosen) = browserHeaders(status, answer.headers, injects: injects, target: target, swellOrigin: swellOrigin, upstream: upstream)
         let body = answer.body
         // Watching for the browser leaving consumes the request body, and Hummingbird closes a
         // watched connection once its answer is done; so only an answer that may go on without
@@ -85,7 +77,7 @@ struct ProxyResponder: BackendForwarder {
         return Response(
             status: status,
             headers: headers,
-            body: ResponseBody { [chosen, request, warned, target] writer in
+            body: ResponseBody { [chosen, request, target] writer in
                 var transform = chosen.map { BodyTransform(plan: $0.plan, coding: $0.coding) } ?? BodyTransform()
                 func relay() async throws {
                     for try await chunk in body {
@@ -102,14 +94,57 @@ struct ProxyResponder: BackendForwarder {
                 } catch is CancellationError {
                     return
                 }
-                if transform.sawMetaPolicy, warned.first("meta \(target)") {
-                    logger.warning(
-                        "proxy: \(target) sets a Content-Security-Policy in a <meta> tag; Swell leaves it alone, so it may block live reload"
-                    )
-                }
+                noteMetaPolicy(transform, target: target)
                 try await writer.finish(nil)
             }
         )
+    }
+
+    /// The browser's headers for a backend answer's, and the injection its body gets (nil: none).
+    func browserHeaders(
+        _ status: HTTPResponse.Status,
+        _ backendHeaders: HTTPHeaders,
+        injects: Bool,
+        target: String,
+        swellOrigin: String,
+        upstream: ProxyUpstream
+    ) -> (HTTPFields, (plan: InjectionPlan, coding: ContentDecoder.Coding?)?) {
+        var headers = BackendResponseHeaders.rewrite(backendHeaders, upstream: upstream, swellOrigin: swellOrigin)
+        if injects, Self.isHTML(headers), status.code != 204, status.code != 304,
+            case .inject(let plan, let coding) = plan(for: &headers, path: target, swellOrigin: swellOrigin)
+        {
+            return (headers, (plan, coding))
+        }
+        return (headers, nil)
+    }
+
+    /// The 502 page for a request the backend gave no answer to, said in the terminal too.
+    func backendDown(
+        _ error: any Error,
+        method: HTTPRequest.Method,
+        target: String,
+        upstream: ProxyUpstream,
+        injects: Bool
+    ) -> (head: HTTPResponse, body: ByteBuffer?) {
+        health.failed(upstream)
+        let reason = Self.reason(for: error, timeout: settings.timeout)
+        logger.warning("proxy: \(method) \(target) → \(upstream.displayURL): \(reason)")
+        return StatusResponse.htmlParts(
+            .badGateway,
+            StatusPage.backendDown(url: upstream.displayURL, reason: reason),
+            injection: injects ? .standard : nil,
+            isHead: method == .head,
+            headers: [.retryAfter: "1"]
+        )
+    }
+
+    /// Says once per page that a `<meta>` policy may block the client.
+    func noteMetaPolicy(_ transform: BodyTransform, target: String) {
+        if transform.sawMetaPolicy, warned.first("meta \(target)") {
+            logger.warning(
+                "proxy: \(target) sets a Content-Security-Policy in a <meta> tag; Swell leaves it alone, so it may block live reload"
+            )
+        }
     }
 
     private enum Plan {
@@ -218,50 +253,6 @@ struct ProxyResponder: BackendForwarder {
         if text.lowercased().contains("reset") { return "connection reset" }
         if text.contains("HTTPParserError") || text.contains("invalid") { return "the backend's answer is not HTTP" }
         return text
-    }
-}
-
-/// The body's way through the proxy: as it is, or decoded and injected. Made inside the
-/// response's body task, which alone uses it (zlib's stream is not for sharing).
-private struct BodyTransform {
-    private var injection: StreamingInjection?
-    private let decoder: ContentDecoder?
-    /// A `<meta http-equiv="Content-Security-Policy">` went by in the page's head.
-    private(set) var sawMetaPolicy = false
-
-    init() {
-        injection = nil
-        decoder = nil
-    }
-
-    init(plan: InjectionPlan, coding: ContentDecoder.Coding?) {
-        injection = plan.streaming()
-        decoder = coding.map(ContentDecoder.init)
-    }
-
-    mutating func feed(_ chunk: ByteBuffer) throws -> [ByteBuffer] {
-        guard var injection else { return [chunk] }
-        let decoded = try decoder.map { try $0.decode(chunk) } ?? [chunk]
-        if !injection.isDone && !sawMetaPolicy { sawMetaPolicy = decoded.contains(where: ProxyResponder.hasMetaPolicy) }
-        let out = decoded.flatMap { injection.feed($0) }
-        self.injection = injection
-        return out
-    }
-
-    mutating func finish() -> [ByteBuffer] {
-        guard var injection else { return [] }
-        let out = injection.finish()
-        self.injection = injection
-        return out
-    }
-}
-
-/// Says each warning once.
-private final class Warnings: Sendable {
-    private let said = Mutex<Set<String>>([])
-
-    func first(_ key: String) -> Bool {
-        said.withLock { $0.insert(key).inserted }
     }
 }
 

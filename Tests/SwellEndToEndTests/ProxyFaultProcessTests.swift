@@ -9,10 +9,13 @@ import Testing
 /// A backend that misbehaves (`Tests/Fixtures/backend/hostile.py`), and many requests at
 /// once: the browser gets a clean error, and Swell goes on serving with its descriptors back.
 @Suite struct ProxyFaultProcessTests {
-    func withHostileBackend(_ body: (_ swell: SwellProcess, _ client: RawHTTPClient, _ backend: FlaskBackend) async throws -> Void) async throws {
+    func withHostileBackend(
+        _ extra: [String] = [],
+        _ body: (_ swell: SwellProcess, _ client: RawHTTPClient, _ backend: FlaskBackend) async throws -> Void
+    ) async throws {
         let backend = try await FlaskBackend(script: "hostile.py")
         let site = try TemporarySite(["templates/index.html": "<h1>t</h1>"])
-        let swell = try SwellProcess([site.path, "-p", "0", "--proxy", "http://127.0.0.1:\(backend.port)"])
+        let swell = try SwellProcess([site.path, "-p", "0", "--proxy", "http://127.0.0.1:\(backend.port)"] + extra)
         try await body(swell, RawHTTPClient(port: try await swell.port()), backend)
         swell.signal(SIGINT)
         #expect(await swell.exitCode(within: 10) == 0)
@@ -52,6 +55,23 @@ import Testing
             shutdown(stalled.socket, Int32(SHUT_RDWR))
             let cancelled = await eventually(within: .seconds(10)) { backend.process.output.contains("CLOSED /stall") ? true : nil }
             #expect(cancelled == true, "Swell closed the backend connection when the browser left")
+        }
+    }
+
+    @Test func aBackendThatNeverAnswersIsA502AfterTheProxyTimeoutWhileABodyMayGoOnLonger() async throws {
+        try await withHostileBackend(["--proxy-timeout", "1"]) { _, client, backend in
+            let started = ContinuousClock.now
+            let answer = try await client.get("/silent", headers: ProxyProcessTests.navigation)
+            #expect(answer.status == 502)
+            #expect(answer.text.contains("--proxy-timeout"), "the page names the option: \(answer.text)")
+            #expect(ContinuousClock.now - started < .seconds(8))
+            let dropped = await eventually(within: .seconds(10)) { backend.process.output.contains("CLOSED /silent") ? true : nil }
+            #expect(dropped == true, "the backend request was given up")
+            // The timeout is for the head: a body that pauses longer than it is not cut.
+            let stalled = try await client.openStream("/stall")
+            _ = try await stalled.waitFor("first part")
+            #expect(try await !stalled.waitForClose(timeout: 2.5), "a stalled body outlives --proxy-timeout")
+            shutdown(stalled.socket, Int32(SHUT_RDWR))
         }
     }
 

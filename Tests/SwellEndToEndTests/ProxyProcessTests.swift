@@ -91,6 +91,22 @@ import Testing
         }
     }
 
+    @Test func requestsPipelinedBehindAForwardedOneAreAnsweredInOrder() async throws {
+        try await withProxy { _, client, _ in
+            let connection = try await client.openStream("/slow?pause=1")
+            _ = try await connection.waitFor("first part")
+            // Both arrive while the slow answer is under way: one for the backend, one of Swell's own.
+            try await connection.write(
+                Array("GET /json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /__swell/client.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+            )
+            let text = try await connection.waitFor("Swell's live-reload client", timeout: 10)
+            let slow = try #require(text.range(of: "second part")), json = try #require(text.range(of: #"{"ok": true}"#))
+            #expect(slow.lowerBound < json.lowerBound, "the slow page ended before the next answer began: \(text)")
+            #expect(json.lowerBound < text.range(of: "Swell's live-reload client")!.lowerBound)
+            #expect(occurrences(of: "HTTP/1.1 200 OK", in: text) == 3)
+        }
+    }
+
     @Test func theFirstBytesOfASlowPageArriveBeforeTheBackendFinishes() async throws {
         try await withProxy { _, client, _ in
             let stream = try await client.openStream("/slow?pause=3", headers: Self.navigation)

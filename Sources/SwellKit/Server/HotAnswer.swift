@@ -8,6 +8,18 @@ enum HotAnswer: Sendable {
     case region(RegionAnswer)
     /// A GET of `/__swell/events` over HTTP/1.1.
     case events(EventStreamOpening)
+    /// A GET or HEAD without a body for a backend (`--proxy`), over HTTP/1.1.
+    case forward(ForwardOpening)
+}
+
+/// A request about to be forwarded from the event loop: every check the responder runs
+/// before its forwarder has passed.
+struct ForwardOpening: Sendable {
+    let request: HTTPRequest
+    let upstream: ProxyUpstream
+    let forwarder: any BackendForwarder
+    /// The request asked for `Connection: close`.
+    let closes: Bool
 }
 
 /// The answer for a file sent as it lies on disk: its head, the descriptor it was opened by

@@ -24,8 +24,13 @@ import NIOHTTPTypesHTTP1
 /// gets the bytes the responder would give it; anything else goes on to the responder
 /// unchanged. Hummingbird's `Date` and `Server` are added here.
 ///
+/// Over HTTP/1.1 it also forwards a proxied GET or HEAD without a body (`ForwardedExchange`):
+/// the backend connection is on this connection's event loop, so a proxied asset or API call
+/// costs no task and no thread hop.
+///
 /// Answers keep their order: Hummingbird reads pipelined requests ahead, so while any request
-/// passed on has not had its response's end written, the next ones are passed on too.
+/// passed on has not had its response's end written, the next ones are passed on too; and a
+/// request that arrives while a forwarded answer is under way waits for its end.
 final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -35,6 +40,7 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let hotPaths: HotPaths
     private let eventStreams: Bool
     private let fileRegions: Bool
+    private let forwards: Bool
     /// The HTTP/1 HTTP-types codec's context (nil over HTTP/2). A `FileRegion` is written
     /// below it, since typed HTTP bodies are byte buffers only; so are an event stream's
     /// events, which then skip two handler hops per stream and event on a fan-out.
@@ -47,14 +53,22 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var date = (second: 0, text: "")
     /// The event stream this connection carries; nothing else is read once it started.
     private var stream: (stream: ChannelEventStream, loop: LoopStreams, hub: EventHub)?
+    /// The forwarded request whose answer is under way.
+    private var forwarding: ForwardedExchange?
+    /// What arrived behind it (pipelined requests), handled once its answer has ended.
+    private var waiting: [NIOAny] = []
+    /// More parts than any client but a hostile one pipelines behind one request.
+    private static let waitingLimit = 256
 
     /// `eventStreams`: answer `/__swell/events` here (HTTP/1.1; an HTTP/2 stream's response
     /// is the responder's).
     /// `fileRegions`: send files the cache does not take with `sendfile` (plain HTTP/1.1 only).
-    init(_ hotPaths: HotPaths, eventStreams: Bool, fileRegions: Bool) {
+    /// `forwards`: forward proxied requests without a body here (HTTP/1.1).
+    init(_ hotPaths: HotPaths, eventStreams: Bool, fileRegions: Bool, forwards: Bool) {
         self.hotPaths = hotPaths
         self.eventStreams = eventStreams
         self.fileRegions = fileRegions
+        self.forwards = forwards
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -64,10 +78,29 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // A stream's response never ends: whatever the client sends after it cannot be answered.
         guard stream == nil else { return }
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if forwarding != nil || !waiting.isEmpty {
+            if case .head = part {
+                discardingBody = false
+            } else if waiting.isEmpty && discardingBody {
+                return
+            }
+            guard waiting.count < Self.waitingLimit else {
+                context.close(promise: nil)
+                return
+            }
+            waiting.append(data)
+            return
+        }
+        handle(part, data: data, context: context)
+    }
+
+    private func handle(_ part: HTTPRequestPart, data: NIOAny, context: ChannelHandlerContext) {
+        switch part {
         case .head(let request):
             discardingBody = false
-            guard passedOn == 0, let answer = hotPaths.answer(request, eventStreams && belowTypes != nil, fileRegions && belowTypes != nil),
+            let http1 = belowTypes != nil
+            guard passedOn == 0, let answer = hotPaths.answer(request, eventStreams && http1, fileRegions && http1, forwards && http1),
                 claim(answer, context: context)
             else {
                 passedOn += 1
@@ -100,6 +133,11 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let forwarding, event is EventStreamsEnd {
+            // The server stops: a backend's answer may never end (an event stream).
+            forwarding.cancel()
+            context.close(promise: nil)
+        }
         if let stream {
             if event is EventStreamsEnd {
                 stream.stream.end()
@@ -114,11 +152,13 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         stopStream()
+        stopForwarding()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         stopStream()
+        stopForwarding()
     }
 
     /// Writes `answer`; false when it cannot be written here after all (nothing was written).
@@ -130,6 +170,8 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return send(region, context: context)
         case .events(let opening):
             return start(opening, context: context)
+        case .forward(let opening):
+            return forward(opening, context: context)
         }
         return true
     }
@@ -205,6 +247,47 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return true
     }
 
+    private func forward(_ opening: ForwardOpening, context: ChannelHandlerContext) -> Bool {
+        let exchange = ForwardedExchange(handler: self, context: context, closes: opening.closes)
+        let sink = NIOLoopBound<any ForwardedAnswerSink>(exchange, eventLoop: context.eventLoop)
+        forwarding = exchange
+        guard
+            let cancellation = opening.forwarder.forward(
+                opening.request,
+                upstream: opening.upstream,
+                clientAddress: context.channel.remoteAddress?.ipAddress,
+                to: sink,
+                on: context.eventLoop
+            )
+        else {
+            forwarding = nil
+            return false
+        }
+        // The answer may already have ended (a refused connection fails at once).
+        if forwarding === exchange { exchange.cancellation = cancellation }
+        return true
+    }
+
+    /// The forwarded answer ended (or broke off): the requests that waited behind it go on.
+    func forwardEnded(context: ChannelHandlerContext) {
+        forwarding = nil
+        guard !waiting.isEmpty else { return }
+        while forwarding == nil, stream == nil, !waiting.isEmpty {
+            let data = waiting.removeFirst()
+            handle(unwrapInboundIn(data), data: data, context: context)
+        }
+        // As after a read: what was answered here goes out, and what was passed on reaches
+        // Hummingbird's channel, which hands its reads over at read-complete.
+        channelReadComplete(context: context)
+    }
+
+    private func stopForwarding() {
+        waiting.removeAll()
+        guard let forwarding else { return }
+        self.forwarding = nil
+        forwarding.cancel()
+    }
+
     private func stopStream() {
         guard let stream else { return }
         self.stream = nil
@@ -213,7 +296,7 @@ final class HotPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Hummingbird's `Date` (formatted once a second per connection) and `Server`.
-    private func stamp(_ head: inout HTTPResponse, context: ChannelHandlerContext) {
+    func stamp(_ head: inout HTTPResponse, context: ChannelHandlerContext) {
         let now = Int(time(nil))
         if now != date.second { date = (now, HTTPDate.format(secondsSinceEpoch: Int64(now))) }
         head.headerFields[.date] = date.text

@@ -40,7 +40,7 @@ package struct SwellHTTP1Channel: ServerChildChannel {
                 let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
                 try pipeline.addHandler(QuiesceNotifier(), position: .before(state))
                 // `sendfile` needs the plain socket: TLS encrypts every byte in memory.
-                let handler = HotPathHandler(hotPaths, eventStreams: true, fileRegions: scheme == "http" && !pipeline.isEncrypted)
+                let handler = HotPathHandler(hotPaths, eventStreams: true, fileRegions: scheme == "http" && !pipeline.isEncrypted, forwards: true)
                 try pipeline.addHandler(handler, position: .after(state))
             }
             return value
@@ -74,7 +74,8 @@ package struct SwellChannelParts: Sendable {
     /// The handlers of an HTTP/2 stream, after its HTTP-types codec: the stream's requests
     /// came over TLS, whatever `:scheme` the client claims.
     package func http2StreamHandlers() -> [any RemovableChannelHandler] {
-        [RequestSchemeHandler(scheme: "https")] + (hotPaths.map { [HotPathHandler($0, eventStreams: false, fileRegions: false)] } ?? [])
+        [RequestSchemeHandler(scheme: "https")]
+            + (hotPaths.map { [HotPathHandler($0, eventStreams: false, fileRegions: false, forwards: false)] } ?? [])
     }
 }
 
@@ -82,7 +83,7 @@ package struct SwellChannelParts: Sendable {
 /// (and whether an event stream may be answered there), and the `Server` header.
 struct HotPaths: Sendable {
     let serverName: String?
-    let answer: @Sendable (HTTPRequest, _ eventStreams: Bool, _ fileRegions: Bool) -> HotAnswer?
+    let answer: @Sendable (HTTPRequest, _ eventStreams: Bool, _ fileRegions: Bool, _ forwards: Bool) -> HotAnswer?
 }
 
 extension ChannelPipeline.SynchronousOperations {

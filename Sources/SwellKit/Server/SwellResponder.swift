@@ -140,9 +140,10 @@ struct SwellResponder: HTTPResponder {
 
     /// The answer `HotPathHandler` gives on the event loop (steps 1–8, no task): a cache hit;
     /// with `fileRegions`, a file too large for the cache, sent with `sendfile`; with
-    /// `eventStreams`, a GET of `/__swell/events`. Nil whenever anything else would answer
+    /// `eventStreams`, a GET of `/__swell/events`; with `forwards`, a GET or HEAD without a body
+    /// for a backend (the browser connection's loop forwards it). Nil whenever anything else would answer
     /// `head`, which then goes to `respond` as before.
-    func hotAnswer(to head: HTTPRequest, eventStreams: Bool, fileRegions: Bool) -> HotAnswer? {
+    func hotAnswer(to head: HTTPRequest, eventStreams: Bool, fileRegions: Bool, forwards: Bool) -> HotAnswer? {
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
         switch route(request) {
         case .files(let path):
@@ -154,6 +155,21 @@ struct SwellResponder: HTTPResponder {
             guard fileRegions, var answer = files.regionAnswer(to: request, path: path) else { return nil }
             finish(&answer.head.headerFields, for: request, isSwells: false)
             return .region(answer)
+        case .backend(let upstream) where forwards:
+            // What `forward` checks first, so that a request answered there is answered there.
+            guard let proxy, request.head.path != nil, request.method == .get || request.method == .head,
+                !Self.hasBody(request.headers), !CrossSitePolicy.refusesProxied(request),
+                !WebSocketUpgradeGate.isWebSocketUpgrade(request.headers),
+                !(gate?.isClosed == true && InjectionPolicy.isNavigation(request))
+            else { return nil }
+            return .forward(
+                ForwardOpening(
+                    request: head,
+                    upstream: upstream,
+                    forwarder: proxy.forwarder,
+                    closes: request.headers[.connection]?.lowercased() == "close"
+                )
+            )
         case .swell(let path) where eventStreams:
             guard let control, path.segments.count == 2, var opening = control.eventStreamOpening(for: request, name: path.segments[1]) else {
                 return nil
@@ -250,6 +266,12 @@ struct SwellResponder: HTTPResponder {
             await gate.wait(upTo: navigationHold)
         }
         return await proxy.respond(to: request, context: context, upstream: upstream)
+    }
+
+    /// A request that carries a body, which only the responder's forwarder streams on.
+    private static func hasBody(_ fields: HTTPFields) -> Bool {
+        if let length = fields[.contentLength] { return Int(length) != 0 }
+        return fields[.transferEncoding] != nil
     }
 
     private func hasRegularFile(_ path: RequestPath) -> Bool {

@@ -276,7 +276,10 @@ public struct SwellServer: Sendable {
         }
         return Application(
             responder: responder,
-            server: channel(tunnel: tunnel, hotPaths: HotPaths(serverName: serverName, answer: responder.hotAnswer(to:eventStreams:fileRegions:))),
+            server: channel(
+                tunnel: tunnel,
+                hotPaths: HotPaths(serverName: serverName, answer: responder.hotAnswer(to:eventStreams:fileRegions:forwards:))
+            ),
             configuration: .init(address: .hostname(bindHost, port: port), serverName: serverName),
             services: services,
             onServerRunning: { [scheme = secureTransport == nil ? "http" : "https"] channel in

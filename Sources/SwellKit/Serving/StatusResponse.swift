@@ -33,13 +33,24 @@ package enum StatusResponse {
         isHead: Bool,
         headers extra: HTTPFields = [:]
     ) -> Response {
+        let (head, body) = htmlParts(status, page, injection: injection, isHead: isHead, headers: extra)
+        return Response(status: head.status, headers: head.headerFields, body: body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
+    }
+
+    /// `html`'s answer as a head and a body, for a writer that is not Hummingbird's.
+    package static func htmlParts(
+        _ status: HTTPResponse.Status,
+        _ page: String,
+        injection: InjectionPlan?,
+        isHead: Bool,
+        headers extra: HTTPFields = [:]
+    ) -> (head: HTTPResponse, body: ByteBuffer?) {
         var bytes = Array(page.utf8)
         if let injection { bytes = injection.injected(into: bytes) }
         var headers = common
         headers[.contentType] = "text/html; charset=utf-8"
         headers.append(contentsOf: extra)
         headers[.contentLength] = String(bytes.count)
-        let body = isHead ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-        return Response(status: status, headers: headers, body: body)
+        return (HTTPResponse(status: status, headerFields: headers), isHead ? nil : ByteBuffer(bytes: bytes))
     }
 }

@@ -1,6 +1,6 @@
 """A backend that misbehaves, for the proxy tests: it answers with something that is not
-HTTP, stops mid-body, or closes early; /ok is a plain answer, to show Swell still serves.
-Prints "PORT n" once it listens on 127.0.0.1, and "CLOSED <path>" when a stalled answer's
+HTTP, stops mid-body, closes early, or never answers; /ok is a plain answer, to show Swell still serves.
+Prints "PORT n" once it listens on 127.0.0.1, and "CLOSED <path>" when a stalled or silent answer's
 connection is closed by the other side (Swell cancelling it)."""
 
 import socket
@@ -31,6 +31,15 @@ class Misbehaving(socketserver.BaseRequestHandler):
             except (socket.timeout, OSError):
                 return
             print("CLOSED /stall", flush=True)
+        elif path == "/silent":
+            # Reads the request and never answers it.
+            self.request.settimeout(60)
+            try:
+                while self.request.recv(65536):
+                    pass
+            except (socket.timeout, OSError):
+                return
+            print("CLOSED /silent", flush=True)
         else:
             self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
 
