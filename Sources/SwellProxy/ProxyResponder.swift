@@ -198,8 +198,19 @@ struct ProxyResponder: BackendForwarder {
     }
 
     static func isHTML(_ fields: HTTPFields) -> Bool {
-        guard let type = fields[.contentType]?.trimmingWhitespace().lowercased() else { return false }
-        return type.hasPrefix("text/html") || type.hasPrefix("application/xhtml+xml")
+        // Asked of every answer: bytes, not Characters.
+        guard let type = fields[.contentType]?.utf8.drop(while: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else { return false }
+        return hasPrefix(type, caseInsensitive: htmlType) || hasPrefix(type, caseInsensitive: xhtmlType)
+    }
+
+    private static let htmlType = Array("text/html".utf8)
+    private static let xhtmlType = Array("application/xhtml+xml".utf8)
+
+    private static func hasPrefix(_ bytes: Substring.UTF8View, caseInsensitive prefix: [UInt8]) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        return zip(bytes, prefix).allSatisfy { byte, expected in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 == expected : byte == expected
+        }
     }
 
     /// The Host as it may appear in a rewritten URL: only the characters a host and port have.
