@@ -113,4 +113,29 @@ import Testing
         swell.signal(SIGINT)
         #expect(await swell.exitCode(within: 5) == 0)
     }
+
+    @Test(.enabled(if: installed("mkdocs"), "needs mkdocs (Scripts/test installs it)"))
+    func aStylesheetEditInAnMkdocsProjectIsSwappedInPlaceNotAReload() async throws {
+        // mkdocs stamps every page with its build time; Swell gives each build the same one.
+        let site = try TemporarySite([
+            "mkdocs.yml": "site_name: Demo\nextra_css: [extra.css]\n",
+            "docs/index.md": "# Welcome\n",
+            "docs/extra.css": "h1 { color: red }\n",
+        ])
+        let swell = try SwellProcess(["site", "-p", "0", "--exec", "mkdocs build --quiet"], in: site.root.path)
+        defer { swell.signal(SIGKILL) }
+        let port = try await swell.port()
+        #expect(await waitForStatus(port, "\"state\":\"ok\""), "\(swell.errorOutput)")
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        // A second of wall time between the builds, so that a build date that moved would show.
+        try await Task.sleep(for: .milliseconds(1100))
+        try site.write("docs/extra.css", "h1 { color: blue }\n")
+        let text = try await next("event: update", on: stream, from: swell)
+        #expect(text.contains("/extra.css"), "\(text)")
+        #expect(!text.contains("event: reload"), "no page changed its bytes: \(text)")
+        #expect(try await RawHTTPClient(port: port).get("/extra.css").text.contains("blue"))
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 5) == 0)
+    }
 }

@@ -47,6 +47,13 @@ enum BuildProcess {
     /// The grace between SIGTERM and SIGKILL: short, so that Ctrl-C still exits within 2 s.
     static let termGrace: Duration = .milliseconds(400)
 
+    /// What a build's environment gains over Swell's.
+    static func environment(for settings: BuildSettings, changed: [String]) -> [Environment.Key: String?] {
+        var added: [Environment.Key: String?] = ["SWELL_CHANGED": changed.joined(separator: "\n")]
+        if getenv("SOURCE_DATE_EPOCH") == nil { added["SOURCE_DATE_EPOCH"] = String(settings.buildDate) }
+        return added
+    }
+
     static func run(
         _ settings: BuildSettings,
         changed: [String],
@@ -63,7 +70,7 @@ enum BuildProcess {
                     let result = try await Subprocess.run(
                         .path("/bin/sh"),
                         arguments: ["-c", settings.command],
-                        environment: .inherit.updating(["SWELL_CHANGED": changed.joined(separator: "\n")]),
+                        environment: .inherit.updating(environment(for: settings, changed: changed)),
                         workingDirectory: .init(settings.projectFolder),
                         platformOptions: options,
                         input: .none,
