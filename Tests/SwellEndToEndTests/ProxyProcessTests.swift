@@ -107,6 +107,18 @@ import Testing
         }
     }
 
+    @Test func aFloodPipelinedBehindAForwardedRequestClosesThatConnectionOnly() async throws {
+        try await withProxy { _, client, _ in
+            let connection = try await client.openStream("/slow?pause=2")
+            _ = try await connection.waitFor("first part")
+            let one = "GET /json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            try? await connection.write(Array(String(repeating: one, count: 300).utf8))
+            #expect(try await connection.waitForClose(timeout: 10), "Swell does not queue without limit")
+            #expect(occurrences(of: #"{"ok": true}"#, in: connection.text) == 0)
+            #expect(try await client.get("/json").text == #"{"ok": true}"#, "other connections are served")
+        }
+    }
+
     @Test func theFirstBytesOfASlowPageArriveBeforeTheBackendFinishes() async throws {
         try await withProxy { _, client, _ in
             let stream = try await client.openStream("/slow?pause=3", headers: Self.navigation)
