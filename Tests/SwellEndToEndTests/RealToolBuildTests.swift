@@ -41,6 +41,24 @@ import Testing
         }
     }
 
+    /// `swell site --exec "mkdocs build --quiet"` in a project of `files`, once its first build
+    /// is done, with a live-reload stream open; stopped with Ctrl-C afterwards (exit 0 expected).
+    func withMkdocs(
+        _ files: [String: String],
+        _ body: (_ site: TemporarySite, _ swell: SwellProcess, _ port: Int, _ stream: StreamConnection) async throws -> Void
+    ) async throws {
+        let site = try TemporarySite(files)
+        let swell = try SwellProcess(["site", "-p", "0", "--exec", "mkdocs build --quiet"], in: site.root.path)
+        defer { swell.signal(SIGKILL) }
+        let port = try await swell.port()
+        #expect(await waitForStatus(port, "\"state\":\"ok\""), "\(swell.errorOutput)")
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try await body(site, swell, port, stream)
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 5) == 0)
+    }
+
     func waitForStatus(_ port: Int, _ needle: String) async -> Bool {
         await eventually(within: .seconds(30)) {
             (try? await RawHTTPClient(port: port).get("/__swell/status", timeout: 2).text.contains(needle)) == true
@@ -83,59 +101,43 @@ import Testing
 
     @Test(.enabled(if: installed("mkdocs"), "needs mkdocs (Scripts/test installs it)"))
     func mkdocsRebuildingItsWholeOutputReloadsOnceAndNever503s() async throws {
-        let site = try TemporarySite([
-            "mkdocs.yml": "site_name: Demo\n",
-            "docs/index.md": "# Welcome\n\nFirst version.\n",
-        ])
-        let swell = try SwellProcess(["site", "-p", "0", "--exec", "mkdocs build --quiet"], in: site.root.path)
-        defer { swell.signal(SIGKILL) }
-        let port = try await swell.port()
-        #expect(await waitForStatus(port, "\"state\":\"ok\""), "\(swell.errorOutput)")
-        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
-        _ = try await stream.waitFor("event: hello")
-        try site.write("docs/index.md", "# Welcome\n\nSecond version.\n")
-        // Poll pages while mkdocs deletes and re-creates site/: navigations wait, nothing is a 503.
-        let polling = Task {
-            var statuses: [Int] = []
-            while !Task.isCancelled {
-                if let response = try? await RawHTTPClient(port: port).get("/", headers: ["Accept": "text/html"], timeout: 35) {
-                    statuses.append(response.status)
+        try await withMkdocs(["mkdocs.yml": "site_name: Demo\n", "docs/index.md": "# Welcome\n\nFirst version.\n"]) { site, _, port, stream in
+            try site.write("docs/index.md", "# Welcome\n\nSecond version.\n")
+            // Poll pages while mkdocs deletes and re-creates site/: navigations wait, nothing is a 503.
+            let polling = Task {
+                var statuses: [Int] = []
+                while !Task.isCancelled {
+                    if let response = try? await RawHTTPClient(port: port).get("/", headers: ["Accept": "text/html"], timeout: 35) {
+                        statuses.append(response.status)
+                    }
                 }
+                return statuses
             }
-            return statuses
+            let text = try await stream.waitFor("event: reload", timeout: 30)
+            polling.cancel()
+            let statuses = await polling.value
+            #expect(!statuses.contains(503), "\(statuses)")
+            #expect(text.components(separatedBy: "event: reload").count == 2, "\(text)")
+            #expect(try await RawHTTPClient(port: port).get("/").text.contains("Second version."))
         }
-        let text = try await stream.waitFor("event: reload", timeout: 30)
-        polling.cancel()
-        let statuses = await polling.value
-        #expect(!statuses.contains(503), "\(statuses)")
-        #expect(text.components(separatedBy: "event: reload").count == 2, "\(text)")
-        #expect(try await RawHTTPClient(port: port).get("/").text.contains("Second version."))
-        swell.signal(SIGINT)
-        #expect(await swell.exitCode(within: 5) == 0)
     }
 
     @Test(.enabled(if: installed("mkdocs"), "needs mkdocs (Scripts/test installs it)"))
     func aStylesheetEditInAnMkdocsProjectIsSwappedInPlaceNotAReload() async throws {
         // mkdocs stamps every page with its build time; Swell gives each build the same one.
-        let site = try TemporarySite([
+        let files = [
             "mkdocs.yml": "site_name: Demo\nextra_css: [extra.css]\n",
             "docs/index.md": "# Welcome\n",
             "docs/extra.css": "h1 { color: red }\n",
-        ])
-        let swell = try SwellProcess(["site", "-p", "0", "--exec", "mkdocs build --quiet"], in: site.root.path)
-        defer { swell.signal(SIGKILL) }
-        let port = try await swell.port()
-        #expect(await waitForStatus(port, "\"state\":\"ok\""), "\(swell.errorOutput)")
-        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
-        _ = try await stream.waitFor("event: hello")
-        // A second of wall time between the builds, so that a build date that moved would show.
-        try await Task.sleep(for: .milliseconds(1100))
-        try site.write("docs/extra.css", "h1 { color: blue }\n")
-        let text = try await next("event: update", on: stream, from: swell)
-        #expect(text.contains("/extra.css"), "\(text)")
-        #expect(!text.contains("event: reload"), "no page changed its bytes: \(text)")
-        #expect(try await RawHTTPClient(port: port).get("/extra.css").text.contains("blue"))
-        swell.signal(SIGINT)
-        #expect(await swell.exitCode(within: 5) == 0)
+        ]
+        try await withMkdocs(files) { site, swell, port, stream in
+            // A second of wall time between the builds, so that a build date that moved would show.
+            try await Task.sleep(for: .milliseconds(1100))
+            try site.write("docs/extra.css", "h1 { color: blue }\n")
+            let text = try await next("event: update", on: stream, from: swell)
+            #expect(text.contains("/extra.css"), "\(text)")
+            #expect(!text.contains("event: reload"), "no page changed its bytes: \(text)")
+            #expect(try await RawHTTPClient(port: port).get("/extra.css").text.contains("blue"))
+        }
     }
 }

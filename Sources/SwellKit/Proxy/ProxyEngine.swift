@@ -27,7 +27,7 @@ package protocol BackendForwarder: Sendable {
     func respond(to request: Request, context: SwellRequestContext, upstream: ProxyUpstream) async -> Response
 
     /// Forwards `request` (a GET or HEAD without a body) from the browser connection's event
-    /// loop, with no task: the backend connection is one on the same loop, and its answer goes
+    /// loop, with no task (a backend connection on the same loop is preferred), and its answer goes
     /// to `sink` part by part. Nil when this forwarder cannot, and `respond` answers instead.
     func forward(
         _ request: HTTPRequest,
@@ -36,18 +36,6 @@ package protocol BackendForwarder: Sendable {
         to sink: NIOLoopBound<any ForwardedAnswerSink>,
         on eventLoop: any EventLoop
     ) -> ForwardCancellation?
-}
-
-extension BackendForwarder {
-    package func forward(
-        _ request: HTTPRequest,
-        upstream: ProxyUpstream,
-        clientAddress: String?,
-        to sink: NIOLoopBound<any ForwardedAnswerSink>,
-        on eventLoop: any EventLoop
-    ) -> ForwardCancellation? {
-        nil
-    }
 }
 
 /// Opens the backend side of a WebSocket tunnel (connection-level: AsyncHTTPClient gives a

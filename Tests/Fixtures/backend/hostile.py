@@ -9,6 +9,16 @@ import sys
 
 
 class Misbehaving(socketserver.BaseRequestHandler):
+    def report_close(self, path):
+        """Waits, sending nothing more, until the other side closes; then says so."""
+        self.request.settimeout(60)
+        try:
+            while self.request.recv(65536):
+                pass
+        except (socket.timeout, OSError):
+            return
+        print(f"CLOSED {path}", flush=True)
+
     def handle(self):
         request = b""
         while b"\r\n\r\n" not in request:
@@ -24,22 +34,10 @@ class Misbehaving(socketserver.BaseRequestHandler):
         elif path == "/stall":
             # A streamed answer (chunked, as Flask streams) that stops after its first chunk.
             self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\na\r\nfirst part\r\n")
-            self.request.settimeout(60)
-            try:
-                while self.request.recv(65536):
-                    pass
-            except (socket.timeout, OSError):
-                return
-            print("CLOSED /stall", flush=True)
+            self.report_close(path)
         elif path == "/silent":
             # Reads the request and never answers it.
-            self.request.settimeout(60)
-            try:
-                while self.request.recv(65536):
-                    pass
-            except (socket.timeout, OSError):
-                return
-            print("CLOSED /silent", flush=True)
+            self.report_close(path)
         else:
             self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
 
