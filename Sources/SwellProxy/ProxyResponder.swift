@@ -46,7 +46,7 @@ struct ProxyResponder: BackendForwarder {
             scheme: scheme,
             identityEncoding: injects
         )
-        let hasBody = Self.hasBody(request.headers)
+        let hasBody = ForwardedRequestHeaders.carriesBody(request.headers)
         if hasBody {
             let length = request.headers[.contentLength].flatMap { Int64($0) }.map { HTTPClientRequest.Body.Length.known($0) } ?? .unknown
             outgoing.body = .stream(request.body, length: length)
@@ -56,11 +56,8 @@ struct ProxyResponder: BackendForwarder {
         do {
             answer = try await client.execute(outgoing, timeout: TimeAmount(settings.timeout), logger: logger)
         } catch {
-            let page = backendDown(error, method: request.method, target: target, upstream: upstream, injects: injection.shouldInject(request))
-            return Response(
-                status: page.head.status,
-                headers: page.head.headerFields,
-                body: page.body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody()
+            return StatusResponse.response(
+                backendDown(error, method: request.method, target: target, upstream: upstream, injects: injection.shouldInject(request))
             )
         }
         health.answered(by: upstream)
@@ -191,11 +188,6 @@ struct ProxyResponder: BackendForwarder {
     }
 
     // MARK: Helpers
-
-    static func hasBody(_ fields: HTTPFields) -> Bool {
-        if let length = fields[.contentLength], let value = Int(length) { return value > 0 }
-        return fields[.transferEncoding] != nil
-    }
 
     static func isHTML(_ fields: HTTPFields) -> Bool {
         // Asked of every answer: bytes, not Characters.

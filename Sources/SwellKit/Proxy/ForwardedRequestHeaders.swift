@@ -15,6 +15,13 @@ package struct ForwardedRequestHeaders {
         return hopByHop.contains(lowered) || lowered.hasPrefix("proxy-") || listed.contains(lowered)
     }
 
+    /// Whether a request with `fields` carries a body (a `Content-Length` other than 0, or a
+    /// `Transfer-Encoding`): only such a request is streamed on by the responder's forwarder.
+    package static func carriesBody(_ fields: HTTPFields) -> Bool {
+        if let length = fields[.contentLength] { return Int(length) != 0 }
+        return fields[.transferEncoding] != nil
+    }
+
     /// The names a message's `Connection` headers list, lowercased.
     static func connectionListed(in fields: HTTPFields) -> Set<String> {
         var listed: Set<String> = []

@@ -19,8 +19,7 @@ final class ChannelEventStream {
     /// a send already under way then must not reach it twice.
     private let after: Int
     private var waiting: [LiveEvent] = []
-    private(set) var collapses = 0
-    private(set) var ended = false
+    private var ended = false
 
     init(id: Int, context: ChannelHandlerContext, below: ChannelHandlerContext, capacity: Int, after: Int) {
         self.id = id
@@ -43,7 +42,6 @@ final class ChannelEventStream {
         guard waiting.isEmpty, context.channel.isWritable else {
             if waiting.count >= capacity {
                 waiting = [.catchUp(id: event.id ?? EventID(instance: "", sequence: 0))]
-                collapses += 1
             } else {
                 waiting.append(event)
             }

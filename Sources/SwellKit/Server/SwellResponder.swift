@@ -130,7 +130,7 @@ struct SwellResponder: HTTPResponder {
             response = counter!.response(to: request)
         case .files(let path):
             // 5½.
-            if let gate, waitsForBuild(request) { await gate.wait(upTo: navigationHold) }
+            if let gate, holdsForBuild(request) { await gate.wait(upTo: navigationHold) }
             // 6–11.
             response = files.respond(to: request, path: path)
         }
@@ -147,7 +147,7 @@ struct SwellResponder: HTTPResponder {
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer()))
         switch route(request) {
         case .files(let path):
-            guard !waitsForBuild(request) else { return nil }
+            guard !holdsForBuild(request) else { return nil }
             if var answer = files.cachedAnswer(to: request, path: path) {
                 finish(&answer.head.headerFields, for: request, isSwells: false)
                 return .file(answer)
@@ -156,20 +156,11 @@ struct SwellResponder: HTTPResponder {
             finish(&answer.head.headerFields, for: request, isSwells: false)
             return .region(answer)
         case .backend(let upstream) where forwards:
-            // What `forward` checks first, so that a request answered there is answered there.
-            guard let proxy, request.head.path != nil, request.method == .get || request.method == .head,
-                !Self.hasBody(request.headers), !CrossSitePolicy.refusesProxied(request),
-                !WebSocketUpgradeGate.isWebSocketUpgrade(request.headers),
-                !(gate?.isClosed == true && InjectionPolicy.isNavigation(request))
+            // A refusal, a navigation held by a build, a body: `forward` answers those.
+            guard let proxy, request.method == .get || request.method == .head, proxyRefusal(request) == nil,
+                !holdsForBuild(request, proxied: true), !ForwardedRequestHeaders.carriesBody(request.headers)
             else { return nil }
-            return .forward(
-                ForwardOpening(
-                    request: head,
-                    upstream: upstream,
-                    forwarder: proxy.forwarder,
-                    closes: request.headers[.connection]?.lowercased() == "close"
-                )
-            )
+            return .forward(ForwardOpening(request: head, upstream: upstream, forwarder: proxy.forwarder, closes: Self.asksToClose(request)))
         case .swell(let path) where eventStreams:
             guard let control, path.segments.count == 2, var opening = control.eventStreamOpening(for: request, name: path.segments[1]) else {
                 return nil
@@ -187,14 +178,18 @@ struct SwellResponder: HTTPResponder {
         if !isSwells {
             for field in userHeaders { headers[field.name] = field.value }
         }
-        if request.headers[.connection]?.lowercased() == "close" { headers[.connection] = "close" }
+        if Self.asksToClose(request) { headers[.connection] = "close" }
+    }
+
+    private static func asksToClose(_ request: Request) -> Bool {
+        request.headers[.connection]?.lowercased() == "close"
     }
 
     /// 5½: while a build runs, a navigation waits for it, and while ROOT is missing mid-build,
-    /// every request for a file does.
-    private func waitsForBuild(_ request: Request) -> Bool {
+    /// every request for a file does (a backend's requests do not need ROOT).
+    private func holdsForBuild(_ request: Request, proxied: Bool = false) -> Bool {
         guard let gate, gate.isClosed else { return false }
-        return InjectionPolicy.isNavigation(request) || !files.root.isPresent
+        return InjectionPolicy.isNavigation(request) || (!proxied && !files.root.isPresent)
     }
 
     /// Steps 1 to 5 (see the type's list).
@@ -251,6 +246,13 @@ struct SwellResponder: HTTPResponder {
 
     /// 4½: the checks only a proxied request needs, then the backend.
     private func forward(_ request: Request, context: Context, to upstream: ProxyUpstream, proxy: any BackendForwarder) async -> Response {
+        if let refusal = proxyRefusal(request) { return refusal }
+        if let gate, holdsForBuild(request, proxied: true) { await gate.wait(upTo: navigationHold) }
+        return await proxy.respond(to: request, context: context, upstream: upstream)
+    }
+
+    /// The answer to a proxied request that must not reach the backend; nil for one that may.
+    private func proxyRefusal(_ request: Request) -> Response? {
         if request.head.path == nil || request.method == .connect {
             return StatusResponse.plain(.badRequest, "400 Bad Request: Swell forwards origin-form requests only; it is not an open proxy.")
         }
@@ -262,16 +264,7 @@ struct SwellResponder: HTTPResponder {
                 "403 Forbidden: a WebSocket through Swell's proxy must come from a page Swell serves (its Origin must be this server's own origin)."
             )
         }
-        if let gate, gate.isClosed, InjectionPolicy.isNavigation(request) {
-            await gate.wait(upTo: navigationHold)
-        }
-        return await proxy.respond(to: request, context: context, upstream: upstream)
-    }
-
-    /// A request that carries a body, which only the responder's forwarder streams on.
-    private static func hasBody(_ fields: HTTPFields) -> Bool {
-        if let length = fields[.contentLength] { return Int(length) != 0 }
-        return fields[.transferEncoding] != nil
+        return nil
     }
 
     private func hasRegularFile(_ path: RequestPath) -> Bool {

@@ -33,8 +33,12 @@ package enum StatusResponse {
         isHead: Bool,
         headers extra: HTTPFields = [:]
     ) -> Response {
-        let (head, body) = htmlParts(status, page, injection: injection, isHead: isHead, headers: extra)
-        return Response(status: head.status, headers: head.headerFields, body: body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
+        response(htmlParts(status, page, injection: injection, isHead: isHead, headers: extra))
+    }
+
+    /// Parts such as `htmlParts` makes, as Hummingbird's response.
+    package static func response(_ parts: (head: HTTPResponse, body: ByteBuffer?)) -> Response {
+        Response(status: parts.head.status, headers: parts.head.headerFields, body: parts.body.map { ResponseBody(byteBuffer: $0) } ?? ResponseBody())
     }
 
     /// `html`'s answer as a head and a body, for a writer that is not Hummingbird's.
