@@ -10,12 +10,15 @@ for the peers that only serve their client on pages they render.
 The page records, with the wall clock, the first animation frame in which the new style
 is computed (CSS update) or the first frame after the reloaded page loads; the script
 records the wall clock just before the write. Both run on this machine, so the clocks
-are the same. Prints JSON: median and p95 in ms for each case, and where a reload's time
+are the same. Each write waits PAUSE_S plus a random part of up to half a second (seeded, the
+same for every server): with a fixed pause the writes would keep one phase against a server
+that polls its files (mkdocs serve looks every 0.5 s), lucky or unlucky in every round alike,
+where an editor's saves land at any moment. Prints JSON: median and p95 in ms for each case, and where a reload's time
 goes (Navigation Timing of the reloaded page): write -> the navigation starts (the watcher,
 the event, the client's `location.reload()`), navigation start -> the page's last byte
 (unload, request, the server), last byte -> first frame (parse, style, layout, paint).
 """
-import json, os, sys, time
+import json, os, random, sys, time
 
 from common import Chromium, summary, write
 
@@ -24,6 +27,7 @@ ready = sys.argv[4] if len(sys.argv) > 4 else "return !!(window.__swell && windo
 pause = float(sys.argv[5]) if len(sys.argv) > 5 else 0.2
 url_path, page_file, css_file = sys.argv[6:9] if len(sys.argv) > 8 else ("/repaint.html", "repaint.html", "repaint.css")
 page_path, css_path = os.path.join(root, page_file), os.path.join(root, css_file)
+jitter = random.Random(17)
 
 PAGE = """<!doctype html><html><head><link rel="stylesheet" href="/repaint.css"></head>
 <body><h1 id="t">v0</h1><script>
@@ -54,7 +58,7 @@ with Chromium() as browser:
     for i in range(rounds):
         color = f"rgb({(i * 37) % 256}, {(i * 91) % 256}, 1)"
         js(f"window.__watchColor('{color}'); return true")
-        time.sleep(pause)
+        time.sleep(pause + jitter.uniform(0, 0.5))
         start = time.time() * 1000
         write(css_path, "h1{color:%s}" % color)
         painted = float(wait("return sessionStorage.cssPaintedAt"))
@@ -63,7 +67,7 @@ with Chromium() as browser:
     phases = {"write_to_navigation": [], "navigation_to_response": [], "response_to_frame": []}
     for i in range(rounds):
         js("sessionStorage.removeItem('paintedAt'); window.__old = 1; return true")
-        time.sleep(pause)
+        time.sleep(pause + jitter.uniform(0, 0.5))
         start = time.time() * 1000
         write(page_path, PAGE.replace("v0", f"v{i + 1}"))
         painted = float(wait("return window.__old === undefined && sessionStorage.paintedAt"))
