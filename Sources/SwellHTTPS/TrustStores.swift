@@ -182,7 +182,7 @@ package struct TrustStores: Sendable {
                 output: .string(limit: 65_536),
                 error: .combinedWithOutput
             )
-            let text = (result.standardOutput ?? "").split(separator: "\n").last.map(String.init) ?? ""
+            let text = result.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
             return (result.terminationStatus.isSuccess, text)
         } catch {
             return (false, "\(error)")

@@ -67,7 +67,7 @@ final class InotifyEventThread {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { return }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        let path = String(cString: template)
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         if inotifytools_watch_file(path, Int32(IN_ATTRIB | IN_MODIFY)) != 0 {
             wakeWatch = Int32(inotifytools_wd_from_filename(path))
         }
