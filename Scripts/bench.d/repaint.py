@@ -13,8 +13,8 @@ records the wall clock just before the write. Both run on this machine, so the c
 are the same. Each write waits PAUSE_S plus a random part of up to half a second (seeded, the
 same for every server): with a fixed pause the writes would keep one phase against a server
 that polls its files (mkdocs serve looks every 0.5 s), lucky or unlucky in every round alike,
-where an editor's saves land at any moment. Prints JSON: median and p95 in ms for each case, and where a reload's time
-goes (Navigation Timing of the reloaded page): write -> the navigation starts (the watcher,
+where an editor's saves land at any moment. Prints JSON: median and p95 in ms for each case,
+and where a reload's time goes (Navigation Timing of the reloaded page): write -> the navigation starts (the watcher,
 the event, the client's `location.reload()`), navigation start -> the page's last byte
 (unload, request, the server), last byte -> first frame (parse, style, layout, paint).
 """
