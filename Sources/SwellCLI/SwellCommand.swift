@@ -244,7 +244,8 @@ struct SwellCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "swell")
 
-        let configuration = options.configuration(workingDirectory: workingDirectory)
+        var configuration = options.configuration(workingDirectory: workingDirectory)
+        configuration.ownOutputFiles = OutputFiles.current()
         let server: SwellServer
         var transport: HTTPSTransport?
         do {

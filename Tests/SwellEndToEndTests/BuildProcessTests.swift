@@ -11,8 +11,8 @@ import Testing
 @Suite(.serialized) struct BuildProcessTests {
     static let page = "<html><body><h1>one</h1></body></html>"
 
-    func start(_ project: BuildProject, _ extra: [String] = []) async throws -> (SwellProcess, Int) {
-        let swell = try project.serve(extra)
+    func start(_ project: BuildProject, _ extra: [String] = [], outputFile: String? = nil) async throws -> (SwellProcess, Int) {
+        let swell = try project.serve(extra, outputFile: outputFile)
         let port = try await swell.port()
         // The first build is done once status says ok.
         let ready = await eventually(within: .seconds(15)) { await status(port)?.contains("\"state\":\"ok\"") == true }
@@ -50,6 +50,26 @@ import Testing
         #expect(swell.errorOutput.contains("building: 1 change"))
         #expect(swell.errorOutput.contains("built in "))
         #expect(!swell.output.contains("built in"), "build lines go to stderr; stdout keeps the start-up contract")
+        await stop(swell)
+    }
+
+    @Test func aLogFileInTheProjectStartsNoBuild() async throws {
+        // `swell out --exec … 2> swell.log` in the project: the log is in the sources, and
+        // Swell writes to it at every build's start and end.
+        let project = try BuildProject(files: ["index.html": Self.page, "a.css": "a{}"])
+        let (swell, port) = try await start(project, outputFile: project.folder + "/swell.log")
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        try project.write("src/index.html", "<html><body><h1>two</h1></body></html>")
+        _ = try await stream.waitFor("event: reload", timeout: 15)
+        #expect(await eventually(within: .seconds(5)) { swell.output.components(separatedBy: "built in").count == 3 }, "\(swell.output)")
+        // The log has the second build's last line; the next build must be the next edit's.
+        try project.write("src/a.css", "a{color:red}")
+        _ = try await stream.waitFor("\"/a.css\"", timeout: 15)
+        #expect(await eventually(within: .seconds(5)) { await status(port)?.contains("\"state\":\"ok\"") == true })
+        #expect(project.startedRuns == 3, "\(project.runs)")
+        #expect(project.changed(inRun: 2) == "src/index.html")
+        #expect(project.changed(inRun: 3) == "src/a.css")
         await stop(swell)
     }
 

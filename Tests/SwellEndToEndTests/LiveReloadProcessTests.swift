@@ -34,6 +34,28 @@ import Testing
         #expect(await swell.exitCode(within: 3) == 0)
     }
 
+    @Test func aLogFileInTheServedFolderIsNeverAChange() async throws {
+        // `swell > swell.log 2>&1` in the site: each event writes a line to the log, which
+        // must not be an event of its own (it was: a reload every 50 ms, for ever).
+        let site = try TemporarySite(["index.html": "<body>1</body>", "marker.txt": "0"])
+        let log = site.root.appendingPathComponent("swell.log").path
+        let swell = try SwellProcess([site.path, "-p", "0"], outputFile: log)
+        let port = try await swell.port()
+        let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
+        _ = try await stream.waitFor("event: hello")
+        #expect(try await eventually(within: .seconds(5)) { try await HTTP.get(port: port, "/__swell/status").contains("\"watchReady\":true") })
+        try site.write("index.html", "<body>2</body>")
+        _ = try await stream.waitFor("\"/index.html\"")
+        #expect(await eventually(within: .seconds(5)) { swell.output.contains("reload /index.html") }, "\(swell.output)")
+        // The log has its line; a change made after it is the next thing the stream carries.
+        try site.write("marker.txt", "1")
+        let text = try await stream.waitFor("\"/marker.txt\"")
+        #expect(!text.contains("swell.log"), "\(text)")
+        #expect(!swell.output.contains("reload /swell.log"), "\(swell.output)")
+        swell.signal(SIGINT)
+        #expect(await swell.exitCode(within: 3) == 0)
+    }
+
     /// Reads from `fd` until the text so far contains `needle` (10 s at most).
     func read(_ fd: Int32, until needle: String) async throws -> String {
         try await HTTP.onThread {

@@ -30,6 +30,10 @@ public struct SwellConfiguration: Sendable {
     public var watchesRoot: Bool = true
     /// Extra ignore patterns (`--ignore`).
     public var ignorePatterns: [String] = []
+    /// Files this process writes its own output to, as absolute paths: the log that stdout or
+    /// stderr is redirected to (`swell > swell.log`). A change to one is never an event nor a
+    /// build trigger, since Swell writes a line there for every event and every build.
+    public var ownOutputFiles: [String] = []
     /// Extra folders to watch (`--watch`).
     public var extraWatchPaths: [String] = []
     /// Polling interval in milliseconds when the polling watcher is chosen (`--poll`).

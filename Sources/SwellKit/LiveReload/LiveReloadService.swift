@@ -77,18 +77,9 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         self.fileCache = fileCache
         self.refreshRoot = refreshRoot
         self.buildTerminal = buildTerminal
-        let ignore: IgnoreRules
         var roots = configuration.watchesRoot ? [configuration.root] : []
         if let build = configuration.build {
-            ignore = IgnoreRules(
-                root: configuration.root,
-                project: build.projectFolder,
-                sources: build.sources,
-                extraPatterns: configuration.ignorePatterns
-            )
             roots = (build.sources.isEmpty ? [build.projectFolder] : build.sources) + roots
-        } else {
-            ignore = IgnoreRules(root: configuration.root, extraPatterns: configuration.ignorePatterns)
         }
         roots += configuration.extraWatchPaths
         // A folder inside another watched one is watched through it.
@@ -97,6 +88,19 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
                 other != index && (root.hasPrefix(folder + "/") || (root == folder && other < index))
             }
         }.map(\.element)
+        let ownFiles = IgnoreRules.ownFiles(configuration.ownOutputFiles, asSeenFrom: roots)
+        let ignore: IgnoreRules
+        if let build = configuration.build {
+            ignore = IgnoreRules(
+                root: configuration.root,
+                project: build.projectFolder,
+                sources: build.sources,
+                extraPatterns: configuration.ignorePatterns,
+                ownFiles: ownFiles
+            )
+        } else {
+            ignore = IgnoreRules(root: configuration.root, extraPatterns: configuration.ignorePatterns, ownFiles: ownFiles)
+        }
         self.ignore = ignore
         board = configuration.build.map { BuildBoard(hub: hub, command: $0.command) }
         rootWatchedOnItsOwn = roots.contains(configuration.root)

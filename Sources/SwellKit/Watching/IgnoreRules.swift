@@ -14,7 +14,8 @@ import Synchronization
 /// takes the rules of the first that holds it: an explicit `--source`, then ROOT (the
 /// build's output: built-in noise and `--ignore` only, since a project's `.gitignore`
 /// usually lists the output folder itself), then the project folder, whose `.gitignore` and
-/// build caches (`buildCaches`) apply to the sources.
+/// build caches (`buildCaches`) apply to the sources. Whatever the scope, the files Swell's
+/// own output goes to (`ownFiles`) are ignored: every event would write a line to them.
 final class IgnoreRules: Sendable {
     static let defaults = [
         ".git/", ".hg/", ".svn/", "node_modules/", ".build/", ".swiftpm/",
@@ -28,15 +29,19 @@ final class IgnoreRules: Sendable {
     ]
 
     private let scopes: [(folders: [String], rules: Scope)]
+    /// Absolute paths, as the watchers report them, of files never to report.
+    private let ownFiles: Set<String>
 
     /// ROOT alone: its `.gitignore` files, the defaults and `extraPatterns`.
-    init(root: String, extraPatterns: [String] = []) {
+    init(root: String, extraPatterns: [String] = [], ownFiles: Set<String> = []) {
         scopes = [([root], Scope(root: root, builtIn: Self.defaults, extra: extraPatterns, readsGitignore: true))]
+        self.ownFiles = ownFiles
     }
 
     /// Build mode: `sources` (explicit `--source` folders, or empty for "the project folder,
     /// less ROOT"), the output `root`, and the project folder the build runs in.
-    init(root: String, project: String, sources: [String], extraPatterns: [String] = []) {
+    init(root: String, project: String, sources: [String], extraPatterns: [String] = [], ownFiles: Set<String> = []) {
+        self.ownFiles = ownFiles
         let sourceRules = Scope(root: project, builtIn: Self.defaults + Self.buildCaches, extra: extraPatterns, readsGitignore: true)
         let outputRules = Scope(root: root, builtIn: Self.defaults, extra: extraPatterns, readsGitignore: false)
         var scopes: [(folders: [String], rules: Scope)] = []
@@ -50,16 +55,38 @@ final class IgnoreRules: Sendable {
         scopes.first { $0.folders.contains { absolutePath == $0 || absolutePath.hasPrefix($0 + "/") } }?.rules
     }
 
-    /// Whether an absolute path is ignored. Paths outside every scope (`--watch`) are not.
+    /// Whether an absolute path is ignored. Paths outside every scope (`--watch`) are not,
+    /// unless Swell's own output goes there.
     func isIgnored(absolutePath: String, isDirectory: Bool) -> Bool {
-        scope(for: absolutePath)?.isIgnored(absolutePath: absolutePath, isDirectory: isDirectory) ?? false
+        if !isDirectory, ownFiles.contains(absolutePath) { return true }
+        return scope(for: absolutePath)?.isIgnored(absolutePath: absolutePath, isDirectory: isDirectory) ?? false
     }
 
     /// `isIgnored(absolutePath:isDirectory:)` for an entry of a folder already known not to be
     /// ignored, as in a walk that only descends into such folders: only the entry's own level
     /// is matched, instead of every folder above it again.
     func isIgnoredEntry(absolutePath: String, isDirectory: Bool) -> Bool {
-        scope(for: absolutePath)?.isIgnoredEntry(absolutePath: absolutePath, isDirectory: isDirectory) ?? false
+        if !isDirectory, ownFiles.contains(absolutePath) { return true }
+        return scope(for: absolutePath)?.isIgnoredEntry(absolutePath: absolutePath, isDirectory: isDirectory) ?? false
+    }
+
+    /// `files` (absolute, symbolic links resolved) as the watchers will report them: under
+    /// each of `folders` as it was given, which may reach them through a symbolic link.
+    static func ownFiles(_ files: [String], asSeenFrom folders: [String]) -> Set<String> {
+        var seen = Set(files)
+        for folder in folders {
+            guard let real = realPath(folder), real != folder else { continue }
+            for file in files where file.hasPrefix(real + "/") {
+                seen.insert(folder + file.dropFirst(real.count))
+            }
+        }
+        return seen
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Whether `relativePath` (no leading `/`) under the first scope's folder is ignored.

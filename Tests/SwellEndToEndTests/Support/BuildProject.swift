@@ -62,8 +62,9 @@ final class BuildProject: Sendable {
 
     func remove(_ path: String) throws { try FileManager.default.removeItem(at: site.root.appendingPathComponent(path)) }
 
-    /// Starts `swell out --exec ./build.sh` in the project.
-    func serve(_ extra: [String] = []) throws -> SwellProcess {
-        try SwellProcess(["out", "-p", "0", "--exec", "./build.sh"] + extra, in: folder)
+    /// Starts `swell out --exec ./build.sh` in the project, its output appended to
+    /// `outputFile` if one is given.
+    func serve(_ extra: [String] = [], outputFile: String? = nil) throws -> SwellProcess {
+        try SwellProcess(["out", "-p", "0", "--exec", "./build.sh"] + extra, in: folder, outputFile: outputFile)
     }
 }

@@ -17,15 +17,26 @@ final class SwellProcess: Sendable {
     /// How many of stdout and stderr have reached end of file: the exit is seen before the
     /// last bytes are read, so `exitCode` waits for both to be drained too.
     private let drained = Shared<Int>(0)
+    /// Where stdout and stderr go instead of the pipes, as with `swell … > FILE 2>&1`.
+    private let outputFile: String?
 
-    /// Launches `swell arguments…` (or `executable arguments…`) with an optional environment override.
+    /// Launches `swell arguments…` (or `executable arguments…`) with an optional environment
+    /// override; with `outputFile`, its stdout and stderr are appended to that file.
     init(
         _ arguments: [String],
         environment: [String: String]? = nil,
         prefix: [String] = [],
         in directory: String? = nil,
-        executable: String? = nil
+        executable: String? = nil,
+        outputFile: String? = nil
     ) throws {
+        self.outputFile = outputFile
+        var prefix = prefix
+        if let outputFile {
+            precondition(prefix.isEmpty && executable == nil, "outputFile redirects swell itself")
+            // sh runs `swell ARGUMENTS…` ($0 and $@) with both streams on the file.
+            prefix = ["/bin/sh", "-c", "exec \"$0\" \"$@\" >> '\(outputFile)' 2>&1"]
+        }
         process = Process()
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if prefix.isEmpty {
@@ -52,8 +63,12 @@ final class SwellProcess: Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    var output: String { stdout.value.withLock { $0 } }
-    var errorOutput: String { stderr.value.withLock { $0 } }
+    var output: String { outputFile.map { Self.contents(of: $0) } ?? stdout.value.withLock { $0 } }
+    var errorOutput: String { outputFile.map { Self.contents(of: $0) } ?? stderr.value.withLock { $0 } }
+
+    private static func contents(of file: String) -> String {
+        (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+    }
     var pid: Int32 { process.processIdentifier }
 
     /// The first stdout line that contains `http://` (or `https://`), as the SPEC promises tools.

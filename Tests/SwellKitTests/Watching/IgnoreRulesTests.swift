@@ -90,6 +90,22 @@ import Testing
         #expect(!rules.isIgnored(relativePath: "post.html", isDirectory: false))
     }
 
+    @Test func swellsOwnLogIsIgnoredWhereverAWatchedFolderReachesIt() throws {
+        let site = try TemporarySite(["logs/swell.log": "", "other/swell.log": ""])
+        let real = URL(fileURLWithPath: site.path).resolvingSymlinksInPath().path
+        let link = site.container.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: site.path)
+        let own = IgnoreRules.ownFiles([real + "/logs/swell.log"], asSeenFrom: [link])
+        #expect(own == [real + "/logs/swell.log", link + "/logs/swell.log"])
+        let rules = IgnoreRules(root: link, ownFiles: own)
+        #expect(rules.isIgnored(absolutePath: link + "/logs/swell.log", isDirectory: false))
+        #expect(rules.isIgnoredEntry(absolutePath: link + "/logs/swell.log", isDirectory: false))
+        #expect(!rules.isIgnored(absolutePath: link + "/other/swell.log", isDirectory: false))
+        #expect(!rules.isIgnored(absolutePath: link + "/logs", isDirectory: true))
+        // Outside every scope (a `--watch` folder) too.
+        #expect(IgnoreRules(root: "/nonexistent-root", ownFiles: own).isIgnored(absolutePath: real + "/logs/swell.log", isDirectory: false))
+    }
+
     @Test func changedGitignoreIsReread() throws {
         let site = try TemporarySite([".gitignore": "*.md\n"])
         let rules = IgnoreRules(root: site.root.path)
