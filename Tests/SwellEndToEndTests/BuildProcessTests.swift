@@ -210,6 +210,21 @@ import Testing
         #expect(try await RawHTTPClient(port: port).get("/").text.contains("one"))
         await stop(swell)
     }
+
+    @Test func aFailedFirstBuildSaysTheSiteIsNotBuiltYet() async throws {
+        // The output folder never existed: the page must not say it was deleted or renamed.
+        let project = try BuildProject(files: [:])
+        let swell = try SwellProcess(["out", "-p", "0", "--exec", "echo broken >&2; exit 3"], in: project.folder)
+        let port = try await swell.port()
+        let failed = await eventually(within: .seconds(10)) { await status(port)?.contains("\"state\":\"failed\"") == true }
+        #expect(failed, "\(swell.errorOutput)")
+        let page = try await RawHTTPClient(port: port).get("/", headers: ["Accept": "text/html", "Sec-Fetch-Dest": "document"])
+        #expect(page.status == 503)
+        #expect(page.text.contains("503 Not Built Yet"), "\(page.text)")
+        #expect(!page.text.contains("deleted or renamed"))
+        #expect(page.text.contains("<script src=\"/__swell/client.js\"></script>"), "the overlay comes with the client")
+        await stop(swell)
+    }
 }
 
 /// The ways a build goes wrong that Swell must survive and explain.

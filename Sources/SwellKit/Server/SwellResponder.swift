@@ -76,7 +76,8 @@ struct SwellResponder: HTTPResponder {
                 cors: configuration.cors,
                 injection: InjectionPolicy(enabled: control != nil),
                 cache: cache,
-                hidden: HiddenFiles(paths: configuration.hiddenFiles, root: configuration.root)
+                hidden: HiddenFiles(paths: configuration.hiddenFiles, root: configuration.root),
+                builds: configuration.build != nil
             )
         )
         counter = configuration.streamInterval.map(CounterStream.init(interval:))

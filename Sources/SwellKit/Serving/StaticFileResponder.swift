@@ -21,6 +21,8 @@ struct StaticFileResponder: Sendable {
         var cache: FileCache?
         /// Never served or listed (the config file).
         var hidden = HiddenFiles(paths: [], root: "/")
+        /// A build makes ROOT (`--exec`): a missing ROOT is one not built yet, or being rebuilt.
+        var builds = false
     }
 
     let root: RootDirectory
@@ -133,7 +135,7 @@ struct StaticFileResponder: Sendable {
 
     /// ROOT was deleted or renamed: 503 until it is back (`RootMonitor`), never a misleading 404.
     func rootMissing(_ request: Request) -> Response {
-        var response = html(.serviceUnavailable, StatusPage.rootMissing, request: request)
+        var response = html(.serviceUnavailable, options.builds ? StatusPage.rootNotBuilt : StatusPage.rootMissing, request: request)
         response.headers[.retryAfter] = "1"
         return response
     }

@@ -15,6 +15,13 @@ package enum StatusPage {
         body: "<p>The folder Swell serves was deleted or renamed. This page reloads as soon as it is back.</p>"
     )
 
+    /// The same with `--exec`, where the build makes the folder: after a failed first build
+    /// "deleted or renamed" would send the user looking for the wrong thing.
+    static let rootNotBuilt = page(
+        title: "503 Not Built Yet",
+        body: "<p>The build has not made the folder Swell serves (yet, or again). This page reloads as soon as it is there.</p>"
+    )
+
     /// `--proxy`'s backend did not answer: what failed and where, and that the page comes back
     /// by itself. Only the URL the user gave is named, never a path on disk.
     package static func backendDown(url: String, reason: String) -> String {
