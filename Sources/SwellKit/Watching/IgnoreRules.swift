@@ -23,9 +23,14 @@ final class IgnoreRules: Sendable {
     ]
 
     /// What site builders write beside their sources on every run: as sources they would
-    /// start a build after each build.
+    /// start a build after each build. The SPEC's list first, then what other builders a user
+    /// pairs with `--exec` write there (Jekyll's `--incremental` metadata, Sphinx's pickled
+    /// doctrees next to `_build/html`, the generated code of Docusaurus, Astro, SvelteKit,
+    /// Next, Nuxt and VitePress, Quarto's freeze, TypeScript's and the Python linters' caches).
     static let buildCaches = [
         "resources/_gen/", ".hugo_build.lock", ".jekyll-cache/", ".sass-cache/", "__pycache__/", ".cache/", ".parcel-cache/",
+        ".jekyll-metadata", "**/_build/doctrees/", ".doctrees/", ".docusaurus/", ".astro/", ".svelte-kit/", ".next/", ".nuxt/",
+        "**/.vitepress/cache/", "**/.vitepress/.temp/", ".quarto/", "*.tsbuildinfo", ".mypy_cache/", ".ruff_cache/",
     ]
 
     private let scopes: [(folders: [String], rules: Scope)]

@@ -90,6 +90,22 @@ import Testing
         #expect(!rules.isIgnored(relativePath: "post.html", isDirectory: false))
     }
 
+    @Test(arguments: [
+        ("resources/_gen/images/a.png", true), (".hugo_build.lock", true), (".jekyll-cache/x", true), (".jekyll-metadata", true),
+        ("_build/doctrees/environment.pickle", true), ("docs/_build/doctrees/index.doctree", true),
+        (".docusaurus/routes.js", true), ("site/.astro/types.d.ts", true), (".svelte-kit/generated/root.js", true),
+        (".next/cache/x", true), (".nuxt/app.js", true), ("docs/.vitepress/cache/deps/a.js", true),
+        ("docs/.vitepress/.temp/index.md.js", true), (".quarto/freeze/x", true), ("tsconfig.tsbuildinfo", true),
+        (".mypy_cache/3.11/x.json", true), ("src/__pycache__/a.pyc", true),
+        ("docs/index.md", false), ("_build/index.rst", false), ("docs/.vitepress/config.ts", false), ("src/next.js", false),
+    ])
+    func aBuildsOwnCachesAreNotSources(path: String, ignored: Bool) {
+        let rules = IgnoreRules(root: "/project/out", project: "/project", sources: [])
+        #expect(rules.isIgnored(absolutePath: "/project/" + path, isDirectory: false) == ignored)
+        // The output folder keeps only the built-in rules: a build may well write a `.cache/` there.
+        #expect(!rules.isIgnored(absolutePath: "/project/out/.cache/page.html", isDirectory: false))
+    }
+
     @Test func swellsOwnLogIsIgnoredWhereverAWatchedFolderReachesIt() throws {
         let site = try TemporarySite(["logs/swell.log": "", "other/swell.log": ""])
         let real = URL(fileURLWithPath: site.path).resolvingSymlinksInPath().path
