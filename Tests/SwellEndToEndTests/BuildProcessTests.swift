@@ -267,6 +267,14 @@ import Testing
         // Not even the last build's own write, if it is seen only after that build ended.
         let more = await eventually(within: .milliseconds(1500)) { project.startedRuns > runs }
         #expect(!more, "\(project.runs)")
+        // Each later edit builds once: the build writes generated.txt again, which Swell now
+        // knows as its own (it used to cost three more builds and the stop again, every edit).
+        for (offset, text) in [(1, "<p>two</p>"), (2, "<p>three</p>")] {
+            try project.write("src/index.html", text)
+            #expect(await eventually(within: .seconds(10)) { project.finishedRuns >= runs + offset }, "\(project.runs)")
+            #expect(project.changed(inRun: runs + offset) == "src/index.html", "\(project.runs)")
+        }
+        #expect(swell.errorOutput.components(separatedBy: "three builds in a row").count == 2, "\(swell.errorOutput)")
         swell.signal(SIGINT)
         #expect(await swell.exitCode(within: 5) == 0)
     }

@@ -24,8 +24,9 @@ struct BuildSchedule: Sendable, Equatable {
     private var changedWhileRunning = false
     /// Builds in a row started only by changes made while the previous one ran.
     private var selfTriggered = 0
-    /// After a stop, the paths the build kept writing: changes to only these start nothing (the
-    /// last build's own writes may be seen after it ended), a change to any other source does.
+    /// The paths the build kept writing, from every stop so far: for as long as Swell runs,
+    /// changes to only these start nothing (a build writes them again after each edit, which
+    /// cost three more builds and the stop again every time); a change to any other source does.
     private var stoppedOn: Set<String> = []
     private var firstBuildDue: Bool
 
@@ -61,14 +62,11 @@ struct BuildSchedule: Sendable, Equatable {
         changedWhileRunning = false
         let changes = pending.sorted()
         pending = []
-        if !stoppedOn.isEmpty {
-            if stoppedOn.isSuperset(of: changes) { return .idle }
-            stoppedOn = []
-        }
+        if !stoppedOn.isEmpty, stoppedOn.isSuperset(of: changes) { return .idle }
         if onlyFromTheBuildBefore {
             guard selfTriggered < Self.selfTriggerLimit else {
                 selfTriggered = 0
-                stoppedOn = Set(changes)
+                stoppedOn.formUnion(changes)
                 return .stoppedSelfTriggering(paths: changes)
             }
             selfTriggered += 1

@@ -245,7 +245,7 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         case .stoppedSelfTriggering(let paths):
             let shown = paths.prefix(5).joined(separator: ", ")
             logger.error(
-                "three builds in a row were started only by files the build itself wrote (\(shown)): Swell starts no more until you change a source. Ignore those paths with --ignore, or narrow the sources with --source."
+                "three builds in a row were started only by files the build itself wrote (\(shown)): from now on a change to those alone starts no build. Ignore them for good with --ignore, or narrow the sources with --source."
             )
             gate.open()
         case .start(let run, let changes):

@@ -44,6 +44,15 @@ import Testing
         // A change to another source starts builds again.
         touch(&schedule, ["page.md"])
         #expect(schedule.next() == .start(run: 5, changes: ["page.md"]))
+        // That build writes its cache again: remembered, it starts nothing this time.
+        touch(&schedule, ["cache/x"])
+        schedule.finished()
+        #expect(schedule.next() == .idle)
+        // A change to a source together with the cache builds, once.
+        touch(&schedule, ["cache/x", "page.md"])
+        #expect(schedule.next() == .start(run: 6, changes: ["cache/x", "page.md"]))
+        schedule.finished()
+        #expect(schedule.next() == .idle)
     }
 
     @Test func aChangeWhileIdleResetsTheSelfTriggerCount() {
