@@ -272,7 +272,9 @@ import Testing
         for (offset, text) in [(1, "<p>two</p>"), (2, "<p>three</p>")] {
             try project.write("src/index.html", text)
             #expect(await eventually(within: .seconds(10)) { project.finishedRuns >= runs + offset }, "\(project.runs)")
-            #expect(project.changed(inRun: runs + offset) == "src/index.html", "\(project.runs)")
+            // The build's own last write may land in the same batch as the edit: fine, one build.
+            let changed = project.changed(inRun: runs + offset)?.split(separator: "\n") ?? []
+            #expect(changed.contains("src/index.html"), "\(project.runs) \(changed)")
         }
         #expect(swell.errorOutput.components(separatedBy: "three builds in a row").count == 2, "\(swell.errorOutput)")
         swell.signal(SIGINT)
