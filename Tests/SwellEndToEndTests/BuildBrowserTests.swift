@@ -19,9 +19,11 @@ struct BuildBrowserTests {
         "": "shared-worker", "delete window.SharedWorker;": "leader", "delete window.SharedWorker; delete window.BroadcastChannel;": "page",
     ]
     static let overlayText = "return (document.querySelector('swell-error-overlay')?.shadowRoot?.textContent) || ''"
+    static let excerptSource = "<p>first</p>\n<i>second</i> line\n<u>third</u>\n"
 
     func withBuild(_ extra: [String] = [], prelude: String = "", _ body: (WebDriver, BuildProject, Int) async throws -> Void) async throws {
-        let project = try BuildProject(files: ["index.html": Self.page("one", prelude: prelude)])
+        // page.html is the file the failing build's diagnostic names (line 2): its excerpt shows.
+        let project = try BuildProject(files: ["index.html": Self.page("one", prelude: prelude), "page.html": Self.excerptSource])
         let swell = try project.serve(extra)
         let port = try await swell.port()
         try await WebDriver.session(on: swell) { browser in
@@ -41,6 +43,12 @@ struct BuildBrowserTests {
         // The markup in the error is text: no <b> element was made from it.
         #expect(text.contains("<b>unclosed</b> tag"), "\(text)")
         #expect(try await browser.run("return document.querySelector('swell-error-overlay').shadowRoot.querySelector('b') === null") as? Bool == true)
+        // The named file's lines around the error, numbered, line 2 marked, markup as text.
+        let shadow = "document.querySelector('swell-error-overlay').shadowRoot"
+        let marked = try await browser.run("return \(shadow).querySelector('pre.code .hit')?.textContent || ''") as? String
+        #expect(marked == "2 │ <i>second</i> line", "\(text)")
+        #expect(text.contains("1 │ <p>first</p>") && text.contains("3 │ <u>third</u>"), "\(text)")
+        #expect(try await browser.run("return \(shadow).querySelector('i, u, p') === null") as? Bool == true)
         #expect(try await browser.run("return window.__marker") as? Int == 1, "a failed build must not reload the page")
 
         // A page opened while the build is failed shows it at once.

@@ -8,22 +8,43 @@ public struct BuildDiagnostic: Sendable, Equatable {
     public var column: Int?
     /// The rest of the line: what the tool said.
     public var message: String
+    /// The file's lines around `line`, shown under the diagnostic; nil shows none.
+    public var excerpt: SourceExcerpt?
 
     /// A diagnostic for `file` (relative to the project folder) at `line` and `column`.
-    public init(file: String, line: Int, column: Int? = nil, message: String) {
+    public init(file: String, line: Int, column: Int? = nil, message: String, excerpt: SourceExcerpt? = nil) {
         self.file = file
         self.line = line
         self.column = column
         self.message = message
+        self.excerpt = excerpt
     }
 
     var json: String {
         "{\"file\":" + JSONText.string(file) + ",\"line\":\(line)" + (column.map { ",\"column\":\($0)" } ?? "")
-            + ",\"message\":" + JSONText.string(message) + "}"
+            + ",\"message\":" + JSONText.string(message) + (excerpt.map { ",\"excerpt\":" + $0.json } ?? "") + "}"
     }
 
     /// At most this many are kept: the first errors are the ones that matter.
     static let limit = 50
+    /// The first this many get an excerpt of their file.
+    static let excerptLimit = 5
+
+    /// `diagnostics` with the first `excerptLimit` given the lines around them, read from the
+    /// files under `projectFolder` (`read` is asked with the relative path).
+    static func withExcerpts(
+        _ diagnostics: [BuildDiagnostic],
+        read: (String) -> String? = { _ in nil }
+    ) -> [BuildDiagnostic] {
+        var texts: [String: String?] = [:]
+        return diagnostics.enumerated().map { index, diagnostic in
+            guard index < excerptLimit else { return diagnostic }
+            if texts[diagnostic.file] == nil { texts[diagnostic.file] = .some(read(diagnostic.file)) }
+            var shown = diagnostic
+            shown.excerpt = texts[diagnostic.file].flatMap { $0 }.flatMap { SourceExcerpt.around(line: diagnostic.line, in: $0) }
+            return shown
+        }
+    }
 
     /// The diagnostics in a build's output whose file is inside `projectFolder` and exists
     /// (`exists` is asked with the absolute path), made relative to it. Three forms:

@@ -302,10 +302,12 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
             }
         } else {
             let text = outcome.output.text
-            let diagnostics = BuildDiagnostic.parse(text, projectFolder: build.settings.projectFolder) { path in
+            let project = build.settings.projectFolder
+            let found = BuildDiagnostic.parse(text, projectFolder: project) { path in
                 var info = stat()
                 return stat(path, &info) == 0
             }
+            let diagnostics = BuildDiagnostic.withExcerpts(found) { SourceExcerpt.readText($0, in: project) }
             let how: String
             switch outcome.ending {
             case .timedOut:

@@ -156,7 +156,9 @@
     "button{float:right;font:600 13px system-ui,sans-serif;background:#333;color:#eee;border:1px solid #555;border-radius:4px;padding:4px 10px;cursor:pointer}" +
     "ul{margin:0 0 14px;padding:0;list-style:none}li{margin:4px 0}.where{color:#ffd479}" +
     "pre{margin:0;white-space:pre-wrap;word-break:break-word;background:#111;padding:12px;border-radius:4px;color:#ddd}" +
-    ".hint{margin-top:10px;font:12px system-ui,sans-serif;color:#999}";
+    ".hint{margin-top:10px;font:12px system-ui,sans-serif;color:#999}" +
+    "pre.code{margin:6px 0 10px;padding:8px 0;white-space:pre;overflow-x:auto}pre.code span{display:block;padding:0 12px}" +
+    "pre.code .hit{background:#3d1f22;color:#fff}pre.code .n{display:inline;padding:0;color:#777}";
   var BADGE_CSS = ":host{all:initial;position:fixed;right:12px;bottom:12px;z-index:2147483647;display:block}" +
     "span{font:600 12px/1 system-ui,sans-serif;color:#fff;background:rgba(30,30,36,.88);padding:7px 10px;border-radius:14px;" +
     "box-shadow:0 2px 8px rgba(0,0,0,.3)}";
@@ -196,6 +198,20 @@
         var where = diagnostic.file + ":" + diagnostic.line + (diagnostic.column ? ":" + diagnostic.column : "");
         item.appendChild(element("span", where, "where"));
         item.appendChild(document.createTextNode(" " + diagnostic.message));
+        var excerpt = diagnostic.excerpt;
+        if (excerpt && excerpt.lines && excerpt.lines.length) {
+          // The file's lines around the error, numbered, the error's own line marked: text only.
+          var code = element("pre", undefined, "code");
+          var width = String(excerpt.first + excerpt.lines.length - 1).length;
+          excerpt.lines.forEach(function (text, offset) {
+            var number = excerpt.first + offset;
+            var row = element("span", undefined, number === diagnostic.line ? "hit" : undefined);
+            row.appendChild(element("span", (Array(width + 1).join(" ") + number).slice(-width) + " \u2502 ", "n"));
+            row.appendChild(document.createTextNode(text));
+            code.appendChild(row);
+          });
+          item.appendChild(code);
+        }
         list.appendChild(item);
       });
       panel.appendChild(list);
