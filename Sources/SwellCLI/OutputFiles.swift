@@ -1,6 +1,11 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` to NIO's C module,
+// which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// The regular files that stdout and stderr are redirected to (`swell > swell.log 2>&1`).
 /// Swell writes a line there for every event and every build; in a watched folder each of

@@ -1,6 +1,11 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+// Under MemberImportVisibility the compiler may attribute glibc's `stat` to NIO's C module,
+// which includes the same headers, depending on how the files are batched.
+#if canImport(CNIOLinux)
+    import CNIOLinux
+#endif
 
 /// A few lines of a project file around a diagnostic's line, shown under it in the error
 /// overlay (hugo's and Vite's overlays show the code too), so that the error can be read where
