@@ -63,7 +63,7 @@ final class IgnoreRules: Sendable {
     /// Whether an absolute path is ignored. Paths outside every scope (`--watch`) are not,
     /// unless Swell's own output goes there.
     func isIgnored(absolutePath: String, isDirectory: Bool) -> Bool {
-        if !isDirectory, ownFiles.contains(absolutePath) { return true }
+        if !isDirectory, !ownFiles.isEmpty, ownFiles.contains(absolutePath) { return true }
         return scope(for: absolutePath)?.isIgnored(absolutePath: absolutePath, isDirectory: isDirectory) ?? false
     }
 
@@ -71,7 +71,7 @@ final class IgnoreRules: Sendable {
     /// ignored, as in a walk that only descends into such folders: only the entry's own level
     /// is matched, instead of every folder above it again.
     func isIgnoredEntry(absolutePath: String, isDirectory: Bool) -> Bool {
-        if !isDirectory, ownFiles.contains(absolutePath) { return true }
+        if !isDirectory, !ownFiles.isEmpty, ownFiles.contains(absolutePath) { return true }
         return scope(for: absolutePath)?.isIgnoredEntry(absolutePath: absolutePath, isDirectory: isDirectory) ?? false
     }
 
