@@ -294,8 +294,11 @@ final class LiveReloadService<C: Clock>: Service, Sendable where C.Duration == D
         let milliseconds = Self.milliseconds(outcome.duration)
         if outcome.succeeded {
             logger.info("built in \(milliseconds) ms")
+            // The batch is made before the board says ok, so that status does not say ok for
+            // longer than it takes to publish the two events.
+            let change = ChangeSet.reconcile(batch, root: configuration.root, probe: probe)
             let afterFailure = board?.succeeded(milliseconds: milliseconds) ?? false
-            if let change = ChangeSet.reconcile(batch, root: configuration.root, probe: probe) {
+            if let change {
                 publish(change)
             } else if afterFailure {
                 publish(ChangeSet(paths: []))
