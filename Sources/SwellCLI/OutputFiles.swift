@@ -1,3 +1,5 @@
+import SwellKit
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -16,14 +18,11 @@ enum OutputFiles {
         var paths: [String] = []
         for descriptor in [STDOUT_FILENO, STDERR_FILENO] {
             var info = stat()
-            guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
-            var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
-            let count = buffer.withUnsafeMutableBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { readlink("/proc/self/fd/\(descriptor)", $0.baseAddress!, $0.count) }
-            }
-            guard count > 0 else { continue }
-            let path = String(decoding: buffer[..<count], as: UTF8.self)
-            if path.hasPrefix("/"), !path.hasSuffix(" (deleted)"), !paths.contains(path) { paths.append(path) }
+            // realpath of the descriptor's /proc link is the file's path (none once deleted).
+            guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+                let path = RealPath.of("/proc/self/fd/\(descriptor)"), !paths.contains(path)
+            else { continue }
+            paths.append(path)
         }
         return paths
     }

@@ -14,13 +14,7 @@ import Testing
     func start(_ project: BuildProject, _ extra: [String] = [], outputFile: String? = nil) async throws -> (SwellProcess, Int) {
         let swell = try project.serve(extra, outputFile: outputFile)
         let port = try await swell.port()
-        // The first build is done once status says ok and names its batch (every project here
-        // has a file to copy, so there is one): status says ok a moment before the batch goes
-        // out, and a stream opened in between would count the first build's reload as its own.
-        let ready = await eventually(within: .seconds(15)) {
-            guard let text = await status(port) else { return false }
-            return text.contains("\"state\":\"ok\"") && !text.contains("\"lastEventId\":null")
-        }
+        let ready = await BuildProject.firstBuildIsOut(port: port, within: .seconds(15))
         #expect(ready, "the first build never finished: \(swell.errorOutput)")
         return (swell, port)
     }

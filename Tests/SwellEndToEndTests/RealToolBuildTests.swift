@@ -57,25 +57,12 @@ import Testing
         #expect(await swell.exitCode(within: 5) == 0)
     }
 
-    /// The event stream once the first build's batch has gone out: status says `ok` a moment
-    /// before that batch is published, and a stream opened in between would take the first
-    /// build's reload for the reload of the edit that follows. A fresh project's first build
-    /// makes every file, so its batch is always there: status names it as the last event.
+    /// The event stream once the first build's batch has gone out (`BuildProject.firstBuildIsOut`).
     func streamAfterTheFirstBuild(_ port: Int, _ swell: SwellProcess) async throws -> StreamConnection {
-        let built = await eventually(within: .seconds(30)) {
-            guard let status = try? await RawHTTPClient(port: port).get("/__swell/status", timeout: 2).text else { return false }
-            return status.contains("\"state\":\"ok\"") && !status.contains("\"lastEventId\":null")
-        }
-        #expect(built, "\(swell.errorOutput)")
+        #expect(await BuildProject.firstBuildIsOut(port: port, within: .seconds(30)), "\(swell.errorOutput)")
         let stream = try await RawHTTPClient(port: port).openStream("/__swell/events")
         _ = try await stream.waitFor("event: hello")
         return stream
-    }
-
-    func waitForStatus(_ port: Int, _ needle: String) async -> Bool {
-        await eventually(within: .seconds(30)) {
-            (try? await RawHTTPClient(port: port).get("/__swell/status", timeout: 2).text.contains(needle)) == true
-        }
     }
 
     @Test(.enabled(if: installed("hugo"), "needs hugo (Scripts/test installs it)"))

@@ -30,20 +30,18 @@ public struct BuildDiagnostic: Sendable, Equatable {
     /// The first this many get an excerpt of their file.
     static let excerptLimit = 5
 
-    /// `diagnostics` with the first `excerptLimit` given the lines around them, read from the
-    /// files under `projectFolder` (`read` is asked with the relative path).
-    static func withExcerpts(
-        _ diagnostics: [BuildDiagnostic],
-        read: (String) -> String? = { _ in nil }
-    ) -> [BuildDiagnostic] {
+    /// `diagnostics` with the first `excerptLimit` given the lines around them; `read` gives a
+    /// file's text by its relative path, and is asked once per file.
+    static func withExcerpts(_ diagnostics: [BuildDiagnostic], read: (String) -> String?) -> [BuildDiagnostic] {
         var texts: [String: String?] = [:]
-        return diagnostics.enumerated().map { index, diagnostic in
-            guard index < excerptLimit else { return diagnostic }
-            if texts[diagnostic.file] == nil { texts[diagnostic.file] = .some(read(diagnostic.file)) }
-            var shown = diagnostic
-            shown.excerpt = texts[diagnostic.file].flatMap { $0 }.flatMap { SourceExcerpt.around(line: diagnostic.line, in: $0) }
-            return shown
+        var shown = diagnostics
+        for index in shown.indices.prefix(excerptLimit) {
+            let file = shown[index].file
+            let text = texts[file] ?? read(file)
+            texts[file] = .some(text)
+            shown[index].excerpt = text.flatMap { SourceExcerpt.around(line: shown[index].line, in: $0) }
         }
+        return shown
     }
 
     /// The diagnostics in a build's output whose file is inside `projectFolder` and exists

@@ -1,12 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-// Under MemberImportVisibility the compiler may attribute glibc's `stat` to NIO's C module,
-// which includes the same headers, depending on how the files are batched.
-#if canImport(CNIOLinux)
-    import CNIOLinux
-#endif
-
 /// A few lines of a project file around a diagnostic's line, shown under it in the error
 /// overlay (hugo's and Vite's overlays show the code too), so that the error can be read where
 /// it is before the editor is even open.
@@ -45,31 +36,11 @@ public struct SourceExcerpt: Sendable, Equatable {
     /// folder (symbolic links included: a build's output must not show a file from elsewhere),
     /// is a regular file of at most `maxFileBytes`, and holds no NUL byte.
     static func readText(_ relativePath: String, in projectFolder: String) -> String? {
-        guard let folder = realPath(projectFolder), let file = realPath(projectFolder + "/" + relativePath),
-            file.hasPrefix(folder == "/" ? "/" : folder + "/")
+        guard let folder = RealPath.of(projectFolder), let file = RealPath.of(projectFolder + "/" + relativePath),
+            file.hasPrefix(folder == "/" ? "/" : folder + "/"),
+            let bytes = SmallFile.bytes(atPath: file, upTo: maxFileBytes + 1), bytes.count <= maxFileBytes, !bytes.contains(0)
         else { return nil }
-        let descriptor = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= maxFileBytes else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var count = 0
-        while count < bytes.count {
-            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
-            if read < 0, errno == EINTR { continue }
-            guard read > 0 else { break }
-            count += read
-        }
-        let text = bytes[..<count]
-        guard !text.contains(0) else { return nil }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     var json: String {

@@ -19,14 +19,8 @@ struct HiddenFiles: Sendable {
 
     /// `paths` that lie inside `root`, both with every symlink resolved.
     init(paths: [String], root: String) {
-        let resolvedRoot = Self.resolved(root) ?? root
-        self.paths = paths.filter { Self.resolved($0)?.hasPrefix(resolvedRoot + "/") ?? false }
-    }
-
-    private static func resolved(_ path: String) -> String? {
-        guard let pointer = realpath(path, nil) else { return nil }
-        defer { free(pointer) }
-        return String(cString: pointer)
+        let resolvedRoot = RealPath.of(root) ?? root
+        self.paths = paths.filter { RealPath.of($0)?.hasPrefix(resolvedRoot + "/") ?? false }
     }
 
     var isEmpty: Bool { paths.isEmpty }

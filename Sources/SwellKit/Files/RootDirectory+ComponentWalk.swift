@@ -17,9 +17,7 @@ extension RootDirectory {
     static func resolvedInside(_ handle: Handle, _ relativePath: String) -> String? {
         let resolvedPath = handle.resolvedPath
         let full = resolvedPath + "/" + relativePath
-        guard let pointer = realpath(full, nil) else { return nil }
-        defer { free(pointer) }
-        let target = String(cString: pointer)
+        guard let target = RealPath.of(full) else { return nil }
         if target == resolvedPath { return "." }
         guard target.hasPrefix(resolvedPath + "/") else { return nil }
         return String(target.dropFirst(resolvedPath.count + 1))

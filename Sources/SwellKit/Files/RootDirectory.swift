@@ -109,12 +109,7 @@ final class RootDirectory: Sendable {
         // What the descriptor holds, which may differ from the path's stat if ROOT was swapped in between.
         var held = stat()
         fstat(fd, &held)
-        let resolved =
-            realpath(path, nil).map { pointer in
-                defer { free(pointer) }
-                return String(cString: pointer)
-            } ?? path
-        return Handle(descriptor: fd, info: held, resolvedPath: resolved)
+        return Handle(descriptor: fd, info: held, resolvedPath: RealPath.of(path) ?? path)
     }
 
     /// Compares ROOT's path with the folder being served; call it periodically (`RootMonitor`).

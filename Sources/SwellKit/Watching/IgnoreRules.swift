@@ -80,18 +80,12 @@ final class IgnoreRules: Sendable {
     static func ownFiles(_ files: [String], asSeenFrom folders: [String]) -> Set<String> {
         var seen = Set(files)
         for folder in folders {
-            guard let real = realPath(folder), real != folder else { continue }
+            guard let real = RealPath.of(folder), real != folder else { continue }
             for file in files where file.hasPrefix(real + "/") {
                 seen.insert(folder + file.dropFirst(real.count))
             }
         }
         return seen
-    }
-
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     /// Whether `relativePath` (no leading `/`) under the first scope's folder is ignored.
@@ -177,16 +171,6 @@ private final class Scope: Sendable {
     }
 
     private static func read(_ path: String) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return "" }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 8192)
-        while bytes.count < 1 << 20 {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: SmallFile.bytes(atPath: path, upTo: 1 << 20) ?? [], as: UTF8.self)
     }
 }

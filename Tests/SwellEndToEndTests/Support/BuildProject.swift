@@ -62,6 +62,17 @@ final class BuildProject: Sendable {
 
     func remove(_ path: String) throws { try FileManager.default.removeItem(at: site.root.appendingPathComponent(path)) }
 
+    /// Whether the `swell --exec` on `port` has finished its first build and published that
+    /// build's batch, within `timeout`. Status says `ok` a moment before the batch goes out, and a
+    /// stream opened in between would take the first build's reload for the next edit's. A
+    /// fresh project's first build makes every file, so there always is a batch to wait for.
+    static func firstBuildIsOut(port: Int, within timeout: Duration) async -> Bool {
+        await eventually(within: timeout) {
+            guard let status = try? await RawHTTPClient(port: port).get("/__swell/status", timeout: 2).text else { return false }
+            return status.contains("\"state\":\"ok\"") && !status.contains("\"lastEventId\":null")
+        }
+    }
+
     /// Starts `swell out --exec ./build.sh` in the project, its output appended to
     /// `outputFile` if one is given.
     func serve(_ extra: [String] = [], outputFile: String? = nil) throws -> SwellProcess {
